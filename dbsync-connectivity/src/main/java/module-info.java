@@ -1,0 +1,13 @@
+/**
+ * Dynamic target management: the routes table, a TargetProvider over it, a hot-reloading
+ * router and status factories.
+ */
+module dev.dbsync.connectivity {
+    requires transitive dev.dbsync.api;
+    requires transitive dev.dbsync.core;
+    requires dev.dbsync.watch;
+    requires java.sql;
+    requires org.slf4j;
+
+    exports dev.dbsync.connectivity;
+}
