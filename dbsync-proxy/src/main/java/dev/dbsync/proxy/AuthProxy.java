@@ -102,11 +102,7 @@ public final class AuthProxy implements AutoCloseable {
         this.healthCheck = b.healthCheck;
         this.cookie = new AuthFormHandler.CookiePolicy(b.cookieDomain, b.secure);
         this.client = BackOfficeClientFactory.create("auth-proxy", bo, b.tls, timeout, timeout.multipliedBy(2), 8);
-        try {
-            client.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the HTTP client for " + bo + ": " + e.getMessage(), e);
-        }
+        BackOfficeClientFactory.startPlain(client, "the auth proxy of " + bo);
     }
 
     /**

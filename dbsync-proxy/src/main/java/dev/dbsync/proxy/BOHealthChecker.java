@@ -80,11 +80,7 @@ public final class BOHealthChecker implements AutoCloseable {
         this.interval = b.interval;
         this.timeout = b.timeout;
         this.client = BackOfficeClientFactory.create("bo-health-client", bo, b.tls, timeout, timeout.multipliedBy(2), 4);
-        try {
-            client.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the HTTP client for " + bo + ": " + e.getMessage(), e);
-        }
+        BackOfficeClientFactory.startPlain(client, "the health checker of " + bo);
         String threadName = "dbsync-bo-health-" + INSTANCES.incrementAndGet();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, threadName);

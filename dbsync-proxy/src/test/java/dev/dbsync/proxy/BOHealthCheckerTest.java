@@ -79,6 +79,10 @@ class BOHealthCheckerTest {
 
             endpoint.status.set(404);
             Await.until("healthy on 404 (the BO answers)", WAIT, health::healthy);
+            endpoint.status.set(401);
+            long checks = (Long) health.status().get("check_count");
+            Await.until("two checks answered 401", WAIT, () -> (Long) health.status().get("check_count") >= checks + 2);
+            assertThat(health.healthy()).as("401 without a challenge still proves the BO is up").isTrue();
 
             endpoint.status.set(500);
             Await.until("unhealthy on 500", WAIT, () -> !health.healthy());

@@ -39,7 +39,7 @@ final class LocalServer implements AutoCloseable {
         connector.setPort(0);
         server.addConnector(connector);
         server.setHandler(handler);
-        server.setStopTimeout(2000);
+        server.setStopTimeout(0);
         server.start();
     }
 

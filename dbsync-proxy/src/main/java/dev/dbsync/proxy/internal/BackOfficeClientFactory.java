@@ -74,6 +74,25 @@ public final class BackOfficeClientFactory {
         return client;
     }
 
+    /**
+     * Starts a client for plain request/response calls: Jetty's protocol handlers (redirects,
+     * {@code WWW-Authenticate} challenges, {@code 100-continue}) and content decoders are
+     * removed, so a {@code 401} or {@code 3xx} from the back office reaches the caller as is.
+     *
+     * @param client a client from {@link #create}
+     * @param what a description of the user for errors
+     * @throws IllegalStateException if the client cannot start
+     */
+    public static void startPlain(HttpClient client, String what) {
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the HTTP client of " + what + ": " + e.getMessage(), e);
+        }
+        client.getProtocolHandlers().clear();
+        client.getContentDecoderFactories().clear();
+    }
+
     private static SslContextFactory.Client sslContextFactory(BackOfficeUrl bo, Optional<TlsSettings> tls) {
         SslContextFactory.Client ssl = new SslContextFactory.Client();
         ssl.setEndpointIdentificationAlgorithm("HTTPS");
