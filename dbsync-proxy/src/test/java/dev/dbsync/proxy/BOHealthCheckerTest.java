@@ -23,10 +23,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BOHealthCheckerTest {
     private static final Duration FAST = Duration.ofMillis(50);
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     /** A BO whose /health answers with a status the test controls; counts the checks. */
     static final class HealthEndpoint extends Handler.Abstract {
