@@ -11,6 +11,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
+import java.security.KeyStore;
 import java.net.ServerSocket;
 import java.net.InetAddress;
 
@@ -31,6 +32,15 @@ final class LocalServer implements AutoCloseable {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             ssl.setKeyStore(tls.keyStore());
             ssl.setKeyStorePassword(new String(tls.keyStorePassword()));
+            if (tls.requireClientCertificate()) {
+                KeyStore trust = KeyStore.getInstance("PKCS12");
+                trust.load(null, null);
+                for (int i = 0; i < tls.trustedCertificates().size(); i++) {
+                    trust.setCertificateEntry("ca-" + i, tls.trustedCertificates().get(i));
+                }
+                ssl.setTrustStore(trust);
+                ssl.setNeedClientAuth(true);
+            }
             connector = new ServerConnector(server, 1, 1,
                     new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory());
             scheme = "https";

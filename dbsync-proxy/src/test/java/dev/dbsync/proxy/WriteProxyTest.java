@@ -75,6 +75,8 @@ class WriteProxyTest {
             assertThat(got.headers().get("X-Forwarded-Host")).isEqualTo("127.0.0.1:" + fo.port());
             assertThat(got.headers().get("Via")).contains("dbsync-proxy");
             assertThat(got.headers().get("Forwarded")).contains("for=\"127.0.0.1\"");
+            assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                    .anyMatch(n -> n.startsWith("dbsync-write-proxy-"));
         }
     }
 
@@ -223,6 +225,29 @@ class WriteProxyTest {
                     .timeout(10, TimeUnit.SECONDS).send();
             assertThat(untrusted.getStatus()).isEqualTo(502);
             assertThat(recorder.pending()).as("only the pinned proxy reached the BO").isZero();
+        }
+    }
+
+    @Test
+    void presentsAClientCertificateToABackOfficeThatRequiresOne(@TempDir Path dir) throws Exception {
+        TestPki pki = TestPki.create(dir, "bo-ca");
+        TestPki.Issued server = pki.server("bo");
+        TestPki.Issued fo = pki.client("fo");
+        RecordingBackOffice recorder = new RecordingBackOffice();
+        TlsSettings boTls = TlsSettings.mutualServer(server.certFile(), server.keyFile(), pki.caFile());
+        try (LocalServer bo = LocalServer.startTls("bo", recorder, boTls);
+             LocalServer mutual = LocalServer.start("fo", WriteProxy.builder(bo.url())
+                     .tls(TlsSettings.mutualClient(pki.caFile(), fo.certFile(), fo.keyFile())).build());
+             LocalServer anonymous = LocalServer.start("fo2",
+                     new WriteProxy(bo.url(), TlsSettings.clientWithCa(pki.caFile())))) {
+            ContentResponse ok = client.newRequest(mutual.url() + "/m").method(HttpMethod.POST)
+                    .body(new StringRequestContent("mtls")).timeout(10, TimeUnit.SECONDS).send();
+            assertThat(ok.getStatus()).isEqualTo(201);
+            assertThat(recorder.next().body()).isEqualTo("mtls");
+            ContentResponse refused = client.newRequest(anonymous.url() + "/m").method(HttpMethod.POST)
+                    .timeout(10, TimeUnit.SECONDS).send();
+            assertThat(refused.getStatus()).isEqualTo(502);
+            assertThat(recorder.pending()).isZero();
         }
     }
 
