@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
  *       forgot-password|reset-password>} — login: {@code username, password}; register:
  *       {@code username, email, password, display_name}; forgot: {@code email}; reset:
  *       {@code token, password}, after checking that {@code password} equals
- *       {@code password_confirm} (else back to {@code /reset-password?token=<url-encoded>});</li>
+ *       {@code password_confirm} (else back to {@code /reset-password?token=<url-encoded>});
+ *       {@code X-Forwarded-For} carries the user's address; a form over 16 KiB or 16 fields
+ *       is answered {@code 400};</li>
  *   <li>reads the answer {@code {ok, token, user_id, error, code, flash, redirect}} (at most
  *       64 KiB, within 10 s by default); an unreachable BO or an oversize or malformed answer
  *       flashes a generic error and goes back to the form;</li>

@@ -412,6 +412,27 @@ class AuthProxyTest {
     }
 
     @Test
+    void refusesAnOversizeFormWithoutCallingTheBackOffice() throws Exception {
+        startFrontOffice(b -> b);
+        ContentResponse r = post("/login", "username", "u".repeat(20_000), "password", "p");
+        assertThat(r.getStatus()).isEqualTo(400);
+        assertThat(backOffice.callCount()).isZero();
+        assertThat(setCookies(r)).isEmpty();
+    }
+
+    @Test
+    void aClosedProxyAnswersWithTheUnavailableFlash() throws Exception {
+        backOffice.answer("login", 200, "{\"ok\":true,\"token\":\"t\"}");
+        startFrontOffice(b -> b);
+        auth.close();
+        ContentResponse r = post("/login", "username", "u", "password", "p");
+        assertThat(location(r)).isEqualTo("/login");
+        assertThat(nextFlash()).isEqualTo(new Flashed("error", "Service temporarily unavailable, please try again later."));
+        assertThat(setCookies(r)).isEmpty();
+        assertThatThrownBy(() -> auth.loginHandler(flash)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void rejectsBadConstructionArgumentsNamingThem() {
         assertThatThrownBy(() -> new AuthProxy("bo.internal", "", false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bo.internal");

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
@@ -125,13 +126,19 @@ public final class AuthFormHandler extends Handler.Abstract.NonBlocking {
             members.put(name, value(fields, name));
         }
         String failurePage = backToForm;
-        org.eclipse.jetty.client.Request call = client.newRequest(bo.resolve(action.endpoint()))
-                .method(HttpMethod.POST)
-                .headers(h -> h.put(HttpHeader.ACCEPT, "application/json")
-                        .put("X-Forwarded-For", Request.getRemoteAddr(request)))
-                .body(new BytesRequestContent("application/json", AuthReply.requestJson(members)))
-                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        new CompletableResponseListener(call, MAX_REPLY_BYTES).send().whenComplete((reply, failure) -> {
+        CompletableFuture<ContentResponse> answer;
+        try {
+            org.eclipse.jetty.client.Request call = client.newRequest(bo.resolve(action.endpoint()))
+                    .method(HttpMethod.POST)
+                    .headers(h -> h.put(HttpHeader.ACCEPT, "application/json")
+                            .put("X-Forwarded-For", Request.getRemoteAddr(request)))
+                    .body(new BytesRequestContent("application/json", AuthReply.requestJson(members)))
+                    .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            answer = new CompletableResponseListener(call, MAX_REPLY_BYTES).send();
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((reply, failure) -> {
             try {
                 onReply(request, response, callback, reply, failure, failurePage);
             } catch (Throwable t) {
