@@ -274,13 +274,12 @@ class AuthProxyTest {
         try (BOHealthChecker health = new BOHealthChecker("http://127.0.0.1:" + closed, Duration.ofMillis(50))) {
             Await.until("a failed check", Duration.ofSeconds(10), () -> (Long) health.status().get("fail_count") >= 1);
             startFrontOffice(b -> b.healthChecker(health));
-            long start = System.nanoTime();
             ContentResponse login = post("/login", "username", "u", "password", "p");
             ContentResponse register = post("/register", "username", "u");
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertThat(location(login)).isEqualTo("/login");
             assertThat(location(register)).isEqualTo("/register");
-            assertThat(ms).as("no BO timeout waited for").isLessThan(5_000);
+            assertThat(nextFlash().message()).startsWith("Service temporarily unavailable");
+            assertThat(nextFlash().message()).startsWith("Service temporarily unavailable");
             assertThat(backOffice.callCount()).isZero();
         }
     }
@@ -301,14 +300,11 @@ class AuthProxyTest {
         backOffice.stall = new CountDownLatch(1);
         backOffice.answer("login", 200, "{\"ok\":true,\"token\":\"late\"}");
         startFrontOffice(b -> b.timeout(Duration.ofMillis(300)));
-        long start = System.nanoTime();
         ContentResponse r = post("/login", "username", "u", "password", "p");
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         backOffice.stall.countDown();
         assertThat(location(r)).isEqualTo("/login");
-        assertThat(nextFlash().kind()).isEqualTo("error");
-        assertThat(setCookies(r)).isEmpty();
-        assertThat(ms).isLessThan(9_000);
+        assertThat(nextFlash()).isEqualTo(new Flashed("error", "Service temporarily unavailable, please try again later."));
+        assertThat(setCookies(r)).as("the BO's late token is never used").isEmpty();
     }
 
     @Test
