@@ -155,7 +155,7 @@ public final class AuthProxy implements AutoCloseable {
         if (closed.get()) {
             throw new IllegalStateException("this AuthProxy is closed");
         }
-        return new AuthFormHandler(action, client, bo, timeout, healthCheck, cookie, flash);
+        return new AuthFormHandler(action, client, bo, timeout, healthCheck, cookie, flash::set);
     }
 
     /** Stops the HTTP client; handlers answer with the unavailable flash afterwards. Idempotent. */

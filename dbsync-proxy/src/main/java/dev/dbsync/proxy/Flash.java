@@ -1,5 +1,6 @@
 package dev.dbsync.proxy;
 
+import dev.dbsync.proxy.internal.FlashSink;
 import org.eclipse.jetty.server.Response;
 
 /**
@@ -19,9 +20,9 @@ import org.eclipse.jetty.server.Response;
 @FunctionalInterface
 public interface Flash {
     /** Kind of a message telling that something failed. */
-    String ERROR = "error";
+    String ERROR = FlashSink.ERROR;
     /** Kind of a message confirming that something worked. */
-    String SUCCESS = "success";
+    String SUCCESS = FlashSink.SUCCESS;
 
     /**
      * Records the message on the response.

@@ -1,6 +1,5 @@
 package dev.dbsync.proxy.internal;
 
-import dev.dbsync.proxy.Flash;
 
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
@@ -62,7 +61,7 @@ public final class AuthFormHandler extends Handler.Abstract.NonBlocking {
     private final Duration timeout;
     private final Optional<BooleanSupplier> healthCheck;
     private final CookiePolicy cookie;
-    private final Flash flash;
+    private final FlashSink flash;
 
     /**
      * @param action which form this is
@@ -74,7 +73,7 @@ public final class AuthFormHandler extends Handler.Abstract.NonBlocking {
      * @param flash where to record messages for the user
      */
     public AuthFormHandler(AuthAction action, HttpClient client, BackOfficeUrl bo, Duration timeout,
-            Optional<BooleanSupplier> healthCheck, CookiePolicy cookie, Flash flash) {
+            Optional<BooleanSupplier> healthCheck, CookiePolicy cookie, FlashSink flash) {
         this.action = action;
         this.client = client;
         this.bo = bo;
@@ -113,12 +112,12 @@ public final class AuthFormHandler extends Handler.Abstract.NonBlocking {
         if (action == AuthAction.RESET_PASSWORD) {
             backToForm = "/reset-password?token=" + URLEncoder.encode(value(fields, "token"), StandardCharsets.UTF_8);
             if (!value(fields, "password").equals(value(fields, "password_confirm"))) {
-                redirect(request, response, callback, Flash.ERROR, PASSWORD_MISMATCH, backToForm);
+                redirect(request, response, callback, FlashSink.ERROR, PASSWORD_MISMATCH, backToForm);
                 return;
             }
         }
         if (healthCheck.isPresent() && !isUp(healthCheck.get())) {
-            redirect(request, response, callback, Flash.ERROR, UNAVAILABLE, action.formPage());
+            redirect(request, response, callback, FlashSink.ERROR, UNAVAILABLE, action.formPage());
             return;
         }
         Map<String, String> members = new LinkedHashMap<>();
@@ -152,7 +151,7 @@ public final class AuthFormHandler extends Handler.Abstract.NonBlocking {
             Throwable failure, String failurePage) {
         if (failure != null) {
             LOG.warn("{}: back office {} did not answer usably: {}", action.label(), bo, failure.toString());
-            redirect(request, response, callback, Flash.ERROR, UNAVAILABLE, failurePage);
+            redirect(request, response, callback, FlashSink.ERROR, UNAVAILABLE, failurePage);
             return;
         }
         AuthReply parsed;
@@ -161,14 +160,14 @@ public final class AuthFormHandler extends Handler.Abstract.NonBlocking {
         } catch (AuthReply.MalformedReplyException e) {
             LOG.warn("{}: back office {} answered {} with a malformed body: {}", action.label(), bo,
                     reply.getStatus(), e.getMessage());
-            redirect(request, response, callback, Flash.ERROR, UNAVAILABLE, failurePage);
+            redirect(request, response, callback, FlashSink.ERROR, UNAVAILABLE, failurePage);
             return;
         }
         boolean success = parsed.ok() && HttpStatus.isSuccess(reply.getStatus());
         if (!success) {
             LOG.debug("{}: refused by the back office (status {}, code {})", action.label(), reply.getStatus(),
                     parsed.code().orElse("-"));
-            redirect(request, response, callback, Flash.ERROR, FlashText.of(parsed.error().orElse(null), REFUSED),
+            redirect(request, response, callback, FlashSink.ERROR, FlashText.of(parsed.error().orElse(null), REFUSED),
                     failurePage);
             return;
         }
@@ -176,7 +175,7 @@ public final class AuthFormHandler extends Handler.Abstract.NonBlocking {
             Optional<String> token = parsed.token().filter(t -> COOKIE_VALUE.matcher(t).matches());
             if (token.isEmpty()) {
                 LOG.warn("{}: back office {} accepted the login but sent no usable token", action.label(), bo);
-                redirect(request, response, callback, Flash.ERROR, UNAVAILABLE, failurePage);
+                redirect(request, response, callback, FlashSink.ERROR, UNAVAILABLE, failurePage);
                 return;
             }
             Response.addCookie(response, sessionCookie(token.get()));
@@ -191,7 +190,7 @@ public final class AuthFormHandler extends Handler.Abstract.NonBlocking {
             }
         }
         String message = parsed.flash().map(f -> FlashText.of(f, "")).orElse("");
-        redirect(request, response, callback, message.isEmpty() ? null : Flash.SUCCESS, message, next);
+        redirect(request, response, callback, message.isEmpty() ? null : FlashSink.SUCCESS, message, next);
     }
 
     private HttpCookie sessionCookie(String token) {
