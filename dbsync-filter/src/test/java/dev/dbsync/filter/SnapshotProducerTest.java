@@ -121,6 +121,17 @@ class SnapshotProducerTest {
     }
 
     @Test
+    void temporaryFilesLeftByACrashedProductionAreRemoved() throws Exception {
+        Path stale = Files.writeString(dir.resolve(".public.db.12345.dbsync-tmp"), "half-written");
+        Path staleJournal = Files.writeString(dir.resolve(".public.db.12345.dbsync-tmp-journal"), "x");
+        Path unrelated = Files.writeString(dir.resolve(".other.db.1.dbsync-tmp"), "not ours");
+        producer().produce(out, spec(), 1);
+        assertThat(stale).doesNotExist();
+        assertThat(staleJournal).doesNotExist();
+        assertThat(unrelated).exists();
+    }
+
+    @Test
     void listedViewsArePublishedAndMustCompileAgainstPublishedTables() throws Exception {
         producer().produce(out, spec().toBuilder().views("public_posts").build(), 1);
         assertThat(column(out, "SELECT title FROM public_posts ORDER BY id")).containsExactly("hello", "news");

@@ -11,13 +11,15 @@ import dev.dbsync.api.FilterException;
  *
  * <p>Operator chains are parsed in loops (precedence climbing), so a million-term
  * {@code AND} chain costs no stack; nesting (parentheses, calls, {@code CASE}, {@code CAST})
- * is capped at {@value #MAX_DEPTH} levels. Tokens are read lazily: memory stays constant
- * whatever the clause's length. Every rejection is a {@link FilterException} naming the
+ * is capped at {@value #MAX_DEPTH} levels and the clause's length at {@value #MAX_LENGTH}
+ * characters. Tokens are read lazily: memory stays constant whatever the clause's length. Every rejection is a {@link FilterException} naming the
  * table, the token and its position.
  */
 public final class WhereClauseParser {
     /** Deepest nesting of sub-expressions accepted. */
     public static final int MAX_DEPTH = 200;
+    /** Longest clause accepted, in characters (1 MiB): filters are short, hostile input is not. */
+    public static final int MAX_LENGTH = 1 << 20;
 
     private static final int PREC_OR = 1;
     private static final int PREC_AND = 2;
@@ -47,6 +49,11 @@ public final class WhereClauseParser {
      * @throws FilterException if the clause is empty or is not an allowed expression
      */
     public static void check(String table, String where) {
+        if (where.length() > MAX_LENGTH) {
+            throw new FilterException(table, "", MAX_LENGTH, "table '" + table + "': the WHERE clause is "
+                    + where.length() + " characters long; at most " + MAX_LENGTH + " are accepted (position "
+                    + MAX_LENGTH + ")");
+        }
         WhereClauseParser p = new WhereClauseParser(table, where);
         if (p.peek() == null) {
             throw new FilterException(table, "", 0, "table '" + table + "': the WHERE clause is empty");
@@ -84,15 +91,7 @@ public final class WhereClauseParser {
     private int binaryPrecedence() {
         Token t = peek();
         if (t.kind() == TokenKind.OPERATOR) {
-            return switch (t.text(sql)) {
-                case "=", "==", "!=", "<>" -> PREC_EQUALITY;
-                case "<", "<=", ">", ">=" -> PREC_RELATIONAL;
-                case "<<", ">>", "&", "|" -> PREC_BITS;
-                case "+", "-" -> PREC_ADD;
-                case "*", "/", "%" -> PREC_MUL;
-                case "||", "->", "->>" -> PREC_CONCAT;
-                default -> 0;
-            };
+            return operatorPrecedence(t);
         }
         if (t.kind() != TokenKind.WORD) {
             return 0;
@@ -119,6 +118,33 @@ public final class WhereClauseParser {
             }
         }
         return 0;
+    }
+
+    private int operatorPrecedence(Token t) {
+        char c = sql.charAt(t.start());
+        char d = t.end() - t.start() > 1 ? sql.charAt(t.start() + 1) : 0;
+        switch (c) {
+            case '=':
+                return PREC_EQUALITY;
+            case '!':
+                return PREC_EQUALITY;
+            case '<':
+                return d == '>' ? PREC_EQUALITY : d == '<' ? PREC_BITS : PREC_RELATIONAL;
+            case '>':
+                return d == '>' ? PREC_BITS : PREC_RELATIONAL;
+            case '&':
+                return PREC_BITS;
+            case '|':
+                return d == '|' ? PREC_CONCAT : PREC_BITS;
+            case '+':
+                return PREC_ADD;
+            case '-':
+                return d == '>' ? PREC_CONCAT : PREC_ADD;
+            case '*', '/', '%':
+                return PREC_MUL;
+            default:
+                return 0;
+        }
     }
 
     private void operatorAndRightSide(int prec) {
@@ -182,8 +208,7 @@ public final class WhereClauseParser {
                 next();
                 continue;
             }
-            if (t.kind() == TokenKind.OPERATOR && (t.text(sql).equals("-") || t.text(sql).equals("+")
-                    || t.text(sql).equals("~"))) {
+            if (t.isOperator(sql, "-") || t.isOperator(sql, "+") || t.isOperator(sql, "~")) {
                 next();
                 continue;
             }
@@ -246,6 +271,10 @@ public final class WhereClauseParser {
             }
             Token open = next();
             nested(() -> arguments(open));
+            return;
+        }
+        if (w.length() > SqlVocabulary.LONGEST_KEYWORD) {
+            qualifiedName(t);
             return;
         }
         if (SqlVocabulary.isForbidden(w)) {
@@ -446,7 +475,7 @@ public final class WhereClauseParser {
         switch (t.kind()) {
             case COMMENT, PARAMETER, ILLEGAL -> throw reject(t, describe(t));
             case OPERATOR -> {
-                if (t.text(sql).equals(";")) {
+                if (t.isOperator(sql, ";")) {
                     throw reject(t, describe(t));
                 }
             }
