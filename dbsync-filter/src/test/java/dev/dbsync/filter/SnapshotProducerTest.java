@@ -121,6 +121,20 @@ class SnapshotProducerTest {
     }
 
     @Test
+    void headerFieldsThatCountTransactionsAreFixed() throws Exception {
+        producer().produce(out, spec(), 1);
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(Files.readAllBytes(out), 0, 100);
+        assertThat(header.getShort(16) & 0xFFFF).isEqualTo(4096);
+        assertThat(header.get(18)).as("legacy (non-WAL) write version").isEqualTo((byte) 1);
+        assertThat(header.get(19)).as("legacy (non-WAL) read version").isEqualTo((byte) 1);
+        assertThat(header.getInt(24)).as("file change counter").isEqualTo(1);
+        assertThat(header.getInt(92)).as("version-valid-for").isEqualTo(1);
+        assertThat(header.getInt(28)).as("pages in header").isEqualTo((int) (Files.size(out) / 4096));
+        assertThat(header.getInt(36)).as("free pages").isZero();
+        assertThat(header.getInt(60)).as("user_version copied from the source").isEqualTo(7);
+    }
+
+    @Test
     void temporaryFilesLeftByACrashedProductionAreRemoved() throws Exception {
         Path stale = Files.writeString(dir.resolve(".public.db.12345.dbsync-tmp"), "half-written");
         Path staleJournal = Files.writeString(dir.resolve(".public.db.12345.dbsync-tmp-journal"), "x");
