@@ -196,4 +196,22 @@ class SnapshotProducerTest {
                 .fullTables("public_posts").build(), source))
                 .isInstanceOf(FilterException.class).hasMessageContaining("is a view");
     }
+
+    @Test
+    void validateAgainstAnOpenConnectionLeavesItOpenAndUsable() throws Exception {
+        try (java.sql.Connection c = SqliteFiles.open(source)) {
+            FilterValidator.validateAgainst(spec().toBuilder().views("public_posts").build(), c);
+            assertThatThrownBy(() -> FilterValidator.validateAgainst(FilterSpec.builder()
+                    .partialTable("Users", PartialTable.of("USER_ID", "missing_col")).build(), c))
+                    .isInstanceOfSatisfying(FilterException.class, e -> {
+                        assertThat(e.table()).contains("Users");
+                        assertThat(e.getMessage()).contains("missing_col");
+                    });
+            assertThat(c.isClosed()).isFalse();
+            try (var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM users")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(3);
+            }
+        }
+    }
 }

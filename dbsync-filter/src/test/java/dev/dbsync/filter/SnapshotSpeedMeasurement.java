@@ -19,9 +19,13 @@ import java.util.HexFormat;
  * published. Figures are the median and the best of five runs; every method includes hashing its
  * output except the plain VACUUM INTO baseline, which is also shown with hashing.
  *
- * <p>Run: {@code ./mvnw -B -o -q -pl dbsync-filter -am test-compile} then
- * {@code java -cp "dbsync-filter/target/classes:dbsync-filter/target/test-classes:$(cat cp.txt)"
- * dev.dbsync.filter.SnapshotSpeedMeasurement /tmp/dbsync-bench} (see the final report).
+ * <p>Run from the repository root:
+ * <pre>
+ * ./mvnw -B -o -q -pl dbsync-filter -am install -DskipTests
+ * ./mvnw -B -o -q -pl dbsync-filter test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/dbsync-cp.txt
+ * java -cp "dbsync-filter/target/classes:dbsync-filter/target/test-classes:$(cat /tmp/dbsync-cp.txt)" \
+ *     dev.dbsync.filter.SnapshotSpeedMeasurement /tmp/dbsync-bench
+ * </pre>
  */
 public final class SnapshotSpeedMeasurement {
     private SnapshotSpeedMeasurement() {
