@@ -33,12 +33,14 @@ public final class WhereClauseParser {
     private final String table;
     private final TokenCursor in;
     private final String sql;
+    private final ClauseRejection errors;
     private int depth;
 
     private WhereClauseParser(String table, String where) {
         this.table = table;
         this.sql = where;
         this.in = new TokenCursor(where);
+        this.errors = new ClauseRejection(table, where);
     }
 
     /**
@@ -62,15 +64,15 @@ public final class WhereClauseParser {
         Token extra = p.peek();
         if (extra != null) {
             if (extra.kind() == TokenKind.OPERATOR && extra.text(where).equals(")")) {
-                throw p.reject(extra, "unbalanced parenthesis: ')' closes nothing");
+                throw p.errors.reject(extra, "unbalanced parenthesis: ')' closes nothing");
             }
-            throw p.reject(extra, "unexpected token after the end of the expression");
+            throw p.errors.reject(extra, "unexpected token after the end of the expression");
         }
     }
 
     private void expression(int minPrec) {
         if (++depth > MAX_DEPTH) {
-            throw reject(peek(), "expression nested deeper than " + MAX_DEPTH + " levels");
+            throw errors.reject(peek(), "expression nested deeper than " + MAX_DEPTH + " levels");
         }
         unary();
         while (true) {
@@ -157,7 +159,7 @@ public final class WhereClauseParser {
             Token name = next();
             if (name == null || !(name.kind() == TokenKind.WORD && !isKeyword(name) || name.kind() == TokenKind.QUOTED_ID
                     || name.kind() == TokenKind.STRING)) {
-                throw reject(name == null ? op : name, "COLLATE needs a collation name");
+                throw errors.reject(name == null ? op : name, "COLLATE needs a collation name");
             }
             return;
         }
@@ -202,7 +204,7 @@ public final class WhereClauseParser {
         while (true) {
             Token t = peek();
             if (t == null) {
-                throw endOfInput("an operand");
+                throw errors.endOfInput("an operand");
             }
             if (t.isWord(sql, "NOT")) {
                 next();
@@ -233,14 +235,14 @@ public final class WhereClauseParser {
                     expectClose(t);
                     return;
                 }
-                throw reject(t, t.text(sql).equals(")") ? "unbalanced parenthesis: ')' where an operand is expected"
+                throw errors.reject(t, t.text(sql).equals(")") ? "unbalanced parenthesis: ')' where an operand is expected"
                         : "operator '" + t.text(sql) + "' where an operand is expected");
             }
             case WORD -> {
                 word(t);
                 return;
             }
-            default -> throw reject(t, describe(t));
+            default -> throw errors.reject(t, errors.describe(t));
         }
     }
 
@@ -267,7 +269,7 @@ public final class WhereClauseParser {
         }
         if (peekOperator("(")) {
             if (!SqlVocabulary.isFunction(w)) {
-                throw reject(t, "function '" + w + "' is not on the allowlist of deterministic scalar functions");
+                throw errors.reject(t, "function '" + w + "' is not on the allowlist of deterministic scalar functions");
             }
             Token open = next();
             nested(() -> arguments(open));
@@ -278,11 +280,11 @@ public final class WhereClauseParser {
             return;
         }
         if (SqlVocabulary.isForbidden(w)) {
-            throw reject(t, "keyword '" + w + "' is not allowed in a filter (only expressions are; quote a column"
+            throw errors.reject(t, "keyword '" + w + "' is not allowed in a filter (only expressions are; quote a column"
                     + " with this name as \"" + w + "\")");
         }
         if (SqlVocabulary.isExpressionKeyword(w)) {
-            throw reject(t, "keyword '" + w + "' where an operand is expected");
+            throw errors.reject(t, "keyword '" + w + "' where an operand is expected");
         }
         qualifiedName(t);
     }
@@ -293,14 +295,14 @@ public final class WhereClauseParser {
             Token column = next();
             if (column == null || !(column.kind() == TokenKind.QUOTED_ID
                     || column.kind() == TokenKind.WORD && !isKeyword(column))) {
-                throw reject(column == null ? dot : column, "a column name must follow '.'");
+                throw errors.reject(column == null ? dot : column, "a column name must follow '.'");
             }
             if (peekOperator(".")) {
-                throw reject(peek(), "schema-qualified names are not allowed; name a column or table.column");
+                throw errors.reject(peek(), "schema-qualified names are not allowed; name a column or table.column");
             }
         }
         if (first.kind() == TokenKind.WORD && peekOperator("(")) {
-            throw reject(first, "function '" + first.text(sql) + "' is not allowed");
+            throw errors.reject(first, "function '" + first.text(sql) + "' is not allowed");
         }
     }
 
@@ -310,7 +312,7 @@ public final class WhereClauseParser {
             return;
         }
         if (peekWord("DISTINCT") || peekOperator("*")) {
-            throw reject(peek(), "aggregate arguments are not allowed");
+            throw errors.reject(peek(), "aggregate arguments are not allowed");
         }
         expression(PREC_OR);
         while (peekOperator(",")) {
@@ -325,7 +327,7 @@ public final class WhereClauseParser {
             expression(PREC_OR);
         }
         if (!peekWord("WHEN")) {
-            throw peek() == null ? endOfInput("WHEN") : reject(peek(), "CASE needs WHEN");
+            throw peek() == null ? errors.endOfInput("WHEN") : errors.reject(peek(), "CASE needs WHEN");
         }
         while (peekWord("WHEN")) {
             next();
@@ -343,7 +345,7 @@ public final class WhereClauseParser {
     private void typeName() {
         Token t = next();
         if (t == null || t.kind() != TokenKind.WORD || isKeyword(t)) {
-            throw t == null ? endOfInput("a type name") : reject(t, "CAST needs a type name");
+            throw t == null ? errors.endOfInput("a type name") : errors.reject(t, "CAST needs a type name");
         }
         while (peek() != null && peek().kind() == TokenKind.WORD && !isKeyword(peek())) {
             next();
@@ -365,15 +367,15 @@ public final class WhereClauseParser {
         }
         Token n = next();
         if (n == null || n.kind() != TokenKind.NUMBER) {
-            throw n == null ? endOfInput("a number") : reject(n, "a number is expected here");
+            throw n == null ? errors.endOfInput("a number") : errors.reject(n, "a number is expected here");
         }
     }
 
     private void literalList(Token inWord) {
         Token open = next();
         if (open == null || !(open.kind() == TokenKind.OPERATOR && open.text(sql).equals("("))) {
-            throw open == null ? endOfInput("'(' after IN")
-                    : reject(open, "IN must be followed by a parenthesised list of literals");
+            throw open == null ? errors.endOfInput("'(' after IN")
+                    : errors.reject(open, "IN must be followed by a parenthesised list of literals");
         }
         if (peekOperator(")")) {
             next();
@@ -385,7 +387,7 @@ public final class WhereClauseParser {
             }
             Token v = next();
             if (v == null) {
-                throw endOfInput("a literal");
+                throw errors.endOfInput("a literal");
             }
             boolean literal = v.kind() == TokenKind.NUMBER || v.kind() == TokenKind.STRING
                     || v.kind() == TokenKind.BLOB || v.isWord(sql, "NULL") || v.isWord(sql, "TRUE")
@@ -394,24 +396,24 @@ public final class WhereClauseParser {
                 String why = v.kind() == TokenKind.WORD && SqlVocabulary.isForbidden(v.text(sql))
                         ? "keyword '" + v.text(sql) + "' is not allowed in a filter (no subqueries)"
                         : "IN lists may hold only literals";
-                throw reject(v, why);
+                throw errors.reject(v, why);
             }
             Token sep = next();
             if (sep == null) {
-                throw endOfInput("')' closing the IN list opened at " + open.start());
+                throw errors.endOfInput("')' closing the IN list opened at " + open.start());
             }
             if (sep.kind() == TokenKind.OPERATOR && sep.text(sql).equals(")")) {
                 return;
             }
             if (!(sep.kind() == TokenKind.OPERATOR && sep.text(sql).equals(","))) {
-                throw reject(sep, "',' or ')' expected in the IN list");
+                throw errors.reject(sep, "',' or ')' expected in the IN list");
             }
         }
     }
 
     private void nested(Runnable body) {
         if (++depth > MAX_DEPTH) {
-            throw reject(peek(), "expression nested deeper than " + MAX_DEPTH + " levels");
+            throw errors.reject(peek(), "expression nested deeper than " + MAX_DEPTH + " levels");
         }
         body.run();
         depth--;
@@ -424,17 +426,17 @@ public final class WhereClauseParser {
                     + "': unbalanced parenthesis: '(' at position " + open.start() + " is never closed");
         }
         if (!(t.kind() == TokenKind.OPERATOR && t.text(sql).equals(")"))) {
-            throw reject(t, "')' expected to close '(' at position " + open.start());
+            throw errors.reject(t, "')' expected to close '(' at position " + open.start());
         }
     }
 
     private Token expectOperator(String op) {
         Token t = next();
         if (t == null) {
-            throw endOfInput("'" + op + "'");
+            throw errors.endOfInput("'" + op + "'");
         }
         if (!(t.kind() == TokenKind.OPERATOR && t.text(sql).equals(op))) {
-            throw reject(t, "'" + op + "' expected");
+            throw errors.reject(t, "'" + op + "' expected");
         }
         return t;
     }
@@ -442,10 +444,10 @@ public final class WhereClauseParser {
     private void expectWord(String word) {
         Token t = next();
         if (t == null) {
-            throw endOfInput(word);
+            throw errors.endOfInput(word);
         }
         if (!t.isWord(sql, word)) {
-            throw reject(t, word + " expected");
+            throw errors.reject(t, word + " expected");
         }
     }
 
@@ -466,55 +468,13 @@ public final class WhereClauseParser {
     private Token peek() {
         Token t = in.peek();
         if (t != null) {
-            screen(t);
+            errors.screen(t);
         }
         return t;
-    }
-
-    private void screen(Token t) {
-        switch (t.kind()) {
-            case COMMENT, PARAMETER, ILLEGAL -> throw reject(t, describe(t));
-            case OPERATOR -> {
-                if (t.isOperator(sql, ";")) {
-                    throw reject(t, describe(t));
-                }
-            }
-            default -> {
-            }
-        }
-    }
-
-    private String describe(Token t) {
-        return switch (t.kind()) {
-            case COMMENT -> "comments are not allowed";
-            case PARAMETER -> "parameters are not allowed";
-            case ILLEGAL -> "illegal character or unterminated literal";
-            case OPERATOR -> t.text(sql).equals(";") ? "';' is not allowed (one expression, no statements)"
-                    : "unexpected operator";
-            default -> "unexpected token";
-        };
     }
 
     private boolean isKeyword(Token t) {
         String w = t.text(sql);
         return SqlVocabulary.isExpressionKeyword(w) || SqlVocabulary.isForbidden(w);
-    }
-
-    private FilterException endOfInput(String expected) {
-        return new FilterException(table, "", sql.length(), "table '" + table + "': the WHERE clause ends where "
-                + expected + " is expected (position " + sql.length() + ")");
-    }
-
-    private FilterException reject(Token t, String why) {
-        if (t == null) {
-            return endOfInput("more input");
-        }
-        if (t.kind() == TokenKind.COMMENT || t.kind() == TokenKind.PARAMETER || t.kind() == TokenKind.ILLEGAL
-                || (t.kind() == TokenKind.OPERATOR && t.text(sql).equals(";"))) {
-            why = describe(t);
-        }
-        String token = t.shortText(sql);
-        return new FilterException(table, token, t.start(), "table '" + table + "': " + why + ": '" + token
-                + "' at position " + t.start());
     }
 }
