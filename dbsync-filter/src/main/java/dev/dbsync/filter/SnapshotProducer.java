@@ -119,7 +119,8 @@ public final class SnapshotProducer {
         try {
             List<TableReport> tables;
             try (Connection c = openDestination(temp)) {
-                tables = SnapshotWriter.write(c, source, spec, pageSize);
+                tables = SnapshotWriter.write(c, source, spec, pageSize).stream()
+                        .map(t -> new TableReport(t.name(), t.published(), t.withheld())).toList();
                 if (integrityCheck) {
                     SnapshotFile.checkIntegrity(c);
                 }

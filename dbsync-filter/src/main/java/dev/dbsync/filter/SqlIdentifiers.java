@@ -1,6 +1,6 @@
 package dev.dbsync.filter;
 
-import java.util.Objects;
+import dev.dbsync.filter.internal.SqlNames;
 
 /**
  * Quoting of SQLite identifiers, so table and column names taken from a filter spec or a
@@ -19,10 +19,6 @@ public final class SqlIdentifiers {
      * @throws IllegalArgumentException if the name contains a NUL character
      */
     public static String quote(String name) {
-        Objects.requireNonNull(name, "name");
-        if (name.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("identifier contains a NUL character");
-        }
-        return '"' + name.replace("\"", "\"\"") + '"';
+        return SqlNames.quote(name);
     }
 }

@@ -2,7 +2,6 @@ package dev.dbsync.filter.internal;
 
 import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
-import dev.dbsync.filter.TableReport;
 import dev.dbsync.filter.internal.PublicationPlan.Category;
 import dev.dbsync.filter.internal.PublicationPlan.PlannedTable;
 import dev.dbsync.filter.internal.SourceCatalog.ColumnInfo;
@@ -48,7 +47,7 @@ public final class SnapshotWriter {
      * @throws SQLException if SQLite fails
      * @throws FilterException if the spec does not fit the source
      */
-    public static List<TableReport> write(Connection dest, Path source, FilterSpec spec, int pageSize)
+    public static List<TableCounts> write(Connection dest, Path source, FilterSpec spec, int pageSize)
             throws SQLException {
         try (Statement s = dest.createStatement()) {
             s.execute("PRAGMA main.page_size = " + pageSize);
@@ -64,7 +63,7 @@ public final class SnapshotWriter {
                 attach.setString(1, source.toAbsolutePath().toUri() + "?mode=ro");
                 attach.execute();
             }
-            List<TableReport> reports = new ArrayList<>();
+            List<TableCounts> reports = new ArrayList<>();
             PublicationPlan plan;
             s.execute("BEGIN");
             try {
@@ -97,7 +96,7 @@ public final class SnapshotWriter {
         }
     }
 
-    private static TableReport copy(Connection dest, PlannedTable t, List<PlannedTable> rebuilds) throws SQLException {
+    private static TableCounts copy(Connection dest, PlannedTable t, List<PlannedTable> rebuilds) throws SQLException {
         TableInfo info = t.info();
         String name = info.name();
         try (Statement s = dest.createStatement()) {
@@ -114,7 +113,7 @@ public final class SnapshotWriter {
                                 + "' can only be published whole (it indexes its published content table)");
                     }
                     rebuilds.add(t);
-                    return new TableReport(name, 0, 0);
+                    return new TableCounts(name, 0, 0);
                 }
                 s.execute(insertSelect(t, List.of("rowid"), "ORDER BY rowid"));
                 return report(s, t);
@@ -144,7 +143,7 @@ public final class SnapshotWriter {
                 }
             }
             s.execute(insertSelect(t, extra, order));
-            TableReport r = report(s, t);
+            TableCounts r = report(s, t);
             createIndexes(s, t);
             return r;
         }
@@ -233,13 +232,13 @@ public final class SnapshotWriter {
         return false;
     }
 
-    private static TableReport report(Statement s, PlannedTable t) throws SQLException {
+    private static TableCounts report(Statement s, PlannedTable t) throws SQLException {
         long published = longOf(s, "SELECT changes()");
         long withheld = 0;
         if (t.category() != Category.FULL) {
             withheld = longOf(s, "SELECT count(*) FROM " + SRC + "." + q(t.info().name())) - published;
         }
-        return new TableReport(t.info().name(), published, withheld);
+        return new TableCounts(t.info().name(), published, withheld);
     }
 
     private static void createViews(Connection dest, Statement s, List<Map.Entry<String, String>> views)

@@ -1,13 +1,24 @@
 package dev.dbsync.filter.internal;
 
-import dev.dbsync.filter.SqlIdentifiers;
+import java.util.Objects;
 
-/** Short access to identifier quoting inside the engine. */
-final class SqlNames {
+/** Identifier quoting for the engine (and for the public {@code SqlIdentifiers}). */
+public final class SqlNames {
     private SqlNames() {
     }
 
-    static String quote(String name) {
-        return SqlIdentifiers.quote(name);
+    /**
+     * Wraps an identifier in double quotes, doubling any double quote inside.
+     *
+     * @param name the identifier as stored in the schema
+     * @return the quoted identifier
+     * @throws IllegalArgumentException if the name contains a NUL character
+     */
+    public static String quote(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("identifier contains a NUL character");
+        }
+        return '"' + name.replace("\"", "\"\"") + '"';
     }
 }
