@@ -107,8 +107,9 @@ public final class KwikDialer {
     private static boolean isAlpnRefusal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (m.contains("no_application_protocol") || m.contains("noapplicationprotocol")
-                    || m.contains("no application protocol")) {
+            // kwik 0.10.8: "Handshake error: Server closed connection: TLS error 120: unsupported application protocol: x"
+            if (m.contains("tls error 120") || m.contains("unsupported application protocol")
+                    || m.contains("no_application_protocol")) {
                 return true;
             }
         }
