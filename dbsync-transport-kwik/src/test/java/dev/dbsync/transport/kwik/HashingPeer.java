@@ -13,12 +13,12 @@ import java.util.HexFormat;
 import java.util.SplittableRandom;
 
 /** Test peer logic: streams pseudo-random bytes out and hashes what comes in, never holding it all. */
-final class HashingPeer {
+public final class HashingPeer {
     private HashingPeer() {
     }
 
     /** Listener handler: reads to EOF, answers "<bytes> <sha256hex> <alpn>\n". */
-    static void answerWithHash(InboundStream stream) throws IOException {
+    public static void answerWithHash(InboundStream stream) throws IOException {
         MessageDigest md = sha256();
         long n = 0;
         byte[] buf = new byte[64 * 1024];
@@ -36,7 +36,7 @@ final class HashingPeer {
      *
      * @return {expected "<bytes> <sha256hex>", reply}
      */
-    static String[] sendAndReadReply(TransportStream stream, long size, long seed) throws IOException {
+    public static String[] sendAndReadReply(TransportStream stream, long size, long seed) throws IOException {
         MessageDigest md = sha256();
         SplittableRandom random = new SplittableRandom(seed);
         byte[] buf = new byte[64 * 1024];

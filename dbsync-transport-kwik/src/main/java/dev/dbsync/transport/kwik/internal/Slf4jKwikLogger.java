@@ -23,7 +23,12 @@ public final class Slf4jKwikLogger extends BaseLogger {
 
     @Override
     public void error(String message) {
-        LOG.warn("kwik: {}", message);
+        if (message != null && message.startsWith("Removed connection")) {
+            // logged by kwik's server for every connection the client closed first
+            LOG.debug("kwik: {}", message);
+        } else {
+            LOG.warn("kwik: {}", message);
+        }
     }
 
     @Override
