@@ -12,6 +12,7 @@ import tech.kwik.core.QuicClientConnection;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.DatagramSocket;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +90,11 @@ public final class KwikDialer {
                 .maxOpenPeerInitiatedBidirectionalStreams(0)
                 .maxOpenPeerInitiatedUnidirectionalStreams(0)
                 .logger(Slf4jKwikLogger.INSTANCE)
+                .socketFactory(destination -> {
+                    DatagramSocket socket = new DatagramSocket();
+                    UdpBuffers.enlarge(socket);
+                    return socket;
+                })
                 // turns kwik's host-name check off; the trust manager below does it (and the chain)
                 .noServerCertificateCheck()
                 .customTrustManager(tls.insecureSkipVerify()
