@@ -7,6 +7,8 @@ module dev.dbsync.core {
     requires dev.dbsync.watch;
     requires com.fasterxml.jackson.core;
     requires org.slf4j;
+    requires org.xerial.sqlitejdbc;
+    requires static micrometer.core;
 
     exports dev.dbsync.core;
 
