@@ -61,6 +61,20 @@ public final class SnapshotListener implements AutoCloseable {
     }
 
     /**
+     * Starts listening on the default transport ({@link Transports#preferred()}).
+     *
+     * @param address where to listen
+     * @param tls the listener's TLS settings
+     * @param handler called for each push, concurrently for concurrent pushes
+     * @return the running listener
+     * @throws dev.dbsync.api.TransportException if no transport is available or the address
+     *     cannot be bound
+     */
+    public static SnapshotListener listen(InetSocketAddress address, TlsSettings tls, SnapshotHandler handler) {
+        return listen(Transports.preferred(), address, tls, handler);
+    }
+
+    /**
      * Starts listening.
      *
      * @param transport the transport
