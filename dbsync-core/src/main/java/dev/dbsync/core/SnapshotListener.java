@@ -31,6 +31,7 @@ import java.util.Set;
  * the payload is drained and its SHA-256 checked; a v2 publisher then gets an ok
  * acknowledgement, or a negative one if the handler threw or the payload was bad. A v2 offer
  * is always answered "send" (no version or age policy: that is the {@link Subscriber}'s job).
+ * There is no stall watchdog here: a silent peer is cut off by the transport's idle timeout.
  *
  * <pre>{@code
  * try (SnapshotListener l = SnapshotListener.listen(Transports.preferred(),
@@ -119,8 +120,10 @@ public final class SnapshotListener implements AutoCloseable {
             payload.drainAndVerify();
             ack = new Ack(true, meta.version(), meta.hash(), Optional.empty(), "");
         } catch (DbsyncException e) {
-            ack = new Ack(false, 0, "", Optional.of(e instanceof dev.dbsync.api.IntegrityException
-                    ? RejectReason.HASH_MISMATCH : RejectReason.PROTOCOL_ERROR), e.getMessage());
+            RejectReason reason = e instanceof dev.dbsync.api.IntegrityException ? RejectReason.HASH_MISMATCH
+                    : e instanceof dev.dbsync.core.internal.wire.PayloadSizeException ? RejectReason.SIZE_MISMATCH
+                    : RejectReason.PROTOCOL_ERROR;
+            ack = new Ack(false, 0, "", Optional.of(reason), e.getMessage());
         } catch (Exception e) {
             LOG.warn("snapshot handler refused version {}: {}", meta.version(), e.toString());
             ack = new Ack(false, 0, "", Optional.of(RejectReason.IO_ERROR), String.valueOf(e.getMessage()));
