@@ -227,6 +227,26 @@ abstract class SubscriberProtocolSuite extends SubscriberContract {
     }
 
     @Test
+    void anOfferWithAnUnknownPayloadKindOrNoKnownEncodingIsRejectedAsUnsupported() throws Exception {
+        Subscriber s = start();
+        Snap v1 = snapshot(1);
+        for (Offer offer : List.of(new Offer(v1.meta(), List.of("zstd"), Offer.FULL),
+                new Offer(v1.meta(), List.of("identity"), "delta"))) {
+            try (TransportConnection c = dialV2(s)) {
+                TransportStream st = c.openStream();
+                V2Frame.write(st.output(), V2Frame.OFFER, V2Json.encodeOffer(offer));
+                Answer a = V2Json.decodeAnswer(V2Frame.read(st.input(), V2Frame.ANSWER, V2Frame.MAX_REPLY_LENGTH, 0), 8);
+                assertThat(a.action()).isEqualTo(Answer.Action.REJECT);
+                assertThat(a.reason()).contains(RejectReason.UNSUPPORTED);
+                st.output().close();
+                assertThat(st.input().read()).as("no ack after a reject").isEqualTo(-1);
+            }
+        }
+        assertThat(s.db()).isEmpty();
+        assertThat(push(s, v1).outcome()).isEqualTo(PushResult.Outcome.SWAPPED);
+    }
+
+    @Test
     void aTruncatedStreamIsRefusedAndLeavesNoTempFile() throws Exception {
         Subscriber s = start();
         push(s, snapshot(1));
