@@ -251,7 +251,8 @@ public final class Router implements AutoCloseable {
         byte[] request = payload == null ? EMPTY : payload;
         for (;;) {
             if (closed) {
-                throw new RouteException(Reason.CLOSED, serviceName, null, "router of " + name + " is closed", null);
+                throw new RouteException(Reason.CLOSED, serviceName, null,
+                        "cannot call '" + serviceName + "': the router of " + name + " is closed", null);
             }
             RoutingTable t = table;
             RoutingTable.Entry e = t.entry(serviceName);
