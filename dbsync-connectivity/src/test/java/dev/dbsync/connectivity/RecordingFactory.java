@@ -19,6 +19,8 @@ final class RecordingFactory implements HandlerFactory {
     final List<Built> built = new CopyOnWriteArrayList<>();
     final List<String> callsAfterClose = new CopyOnWriteArrayList<>();
     final ConcurrentHashMap<String, Hook> hooks = new ConcurrentHashMap<>();
+    /** Runs in every handler, before the per-endpoint hook; may be null. */
+    volatile Hook everyCall;
 
     /** One handler the factory built. */
     final class Built implements ServiceHandler {
@@ -36,6 +38,10 @@ final class RecordingFactory implements HandlerFactory {
                 callsAfterClose.add(route.serviceName() + "@" + route.endpoint());
             }
             calls.incrementAndGet();
+            Hook all = everyCall;
+            if (all != null) {
+                all.run(route, request);
+            }
             Hook hook = hooks.get(route.endpoint());
             if (hook != null) {
                 hook.run(route, request);
