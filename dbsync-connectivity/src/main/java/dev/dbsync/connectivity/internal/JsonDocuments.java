@@ -83,7 +83,7 @@ public final class JsonDocuments {
         if (value == null) {
             g.writeNull();
         } else if (value instanceof CharSequence s) {
-            g.writeString(s.toString());
+            g.writeString(wellFormed(s.toString()));
         } else if (value instanceof Boolean b) {
             g.writeBoolean(b);
         } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
@@ -101,7 +101,7 @@ public final class JsonDocuments {
         } else if (value instanceof Map<?, ?> map) {
             g.writeStartObject();
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                g.writeFieldName(String.valueOf(e.getKey()));
+                g.writeFieldName(wellFormed(String.valueOf(e.getKey())));
                 writeValue(g, e.getValue(), depth + 1);
             }
             g.writeEndObject();
@@ -124,8 +124,34 @@ public final class JsonDocuments {
         } else if (value instanceof Enum<?> e) {
             g.writeString(e.name());
         } else {
-            g.writeString(value.toString());
+            g.writeString(wellFormed(value.toString()));
         }
+    }
+
+    /**
+     * Replaces unpaired surrogates, which cannot be encoded in UTF-8 (jackson would write
+     * bytes no parser accepts), with U+FFFD.
+     */
+    static String wellFormed(String s) {
+        StringBuilder out = null;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1));
+            if (paired) {
+                if (out != null) {
+                    out.append(c).append(s.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(n).append(s, 0, i);
+                }
+                out.append('\uFFFD');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? s : out.toString();
     }
 
     private static void writeFloating(JsonGenerator g, double d) throws IOException {
