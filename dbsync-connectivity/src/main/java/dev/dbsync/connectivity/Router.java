@@ -17,8 +17,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -342,42 +340,11 @@ public final class Router implements AutoCloseable {
                 s.put("last_error_at", lastErrorAt.toString());
             }
         }
-        List<Map<String, Object>> routes = new ArrayList<>();
-        t.entries().stream().sorted(Comparator.comparing(e -> e.route().serviceName())).forEach(e -> {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("service_name", e.route().serviceName());
-            r.put("strategy", e.route().strategy());
-            r.put("endpoint", e.route().endpoint());
-            r.put("updated_at", e.route().updatedAt());
-            r.put("state", state(e));
-            if (e.binding() != null) {
-                r.put("in_flight", e.binding().inFlight());
-            }
-            routes.add(r);
-        });
-        s.put("routes", routes);
-        List<Map<String, Object>> problems = new ArrayList<>();
-        for (RouteProblem p : t.problems()) {
-            problems.add(Map.of("service_name", p.serviceName(), "reason", p.reason()));
-        }
-        s.put("problems", problems);
+        s.put("routes", t.routeStatus(locals::containsKey));
+        s.put("problems", t.problemStatus());
         s.put("local_handlers", List.copyOf(new TreeSet<>(locals.keySet())));
         s.put("strategies", List.copyOf(new TreeSet<>(factories.keySet())));
         return s;
-    }
-
-    private String state(RoutingTable.Entry e) {
-        String strategy = e.route().strategy();
-        if (Target.NOOP.equals(strategy)) {
-            return "paused";
-        }
-        if (RoutingTable.LOCAL.equals(strategy)) {
-            return locals.containsKey(e.route().serviceName()) ? "ready" : "no_local_handler";
-        }
-        if (e.binding() != null) {
-            return "ready";
-        }
-        return e.failureReason() == Reason.UNKNOWN_STRATEGY ? "no_factory" : "factory_failed";
     }
 
     /**

@@ -153,6 +153,23 @@ class RouterDispatchTest {
     }
 
     @Test
+    void eachRouteProblemIsLoggedOnceAcrossReloads() throws Exception {
+        db.put("dbsync:fo-1", "dbsync", "127.0.0.1:9443");
+        db.put("dbsync:fo-2", "dbsync", "nowhere");
+        db.put("telemetry", "quic", "127.0.0.1:7000");
+        try (StderrCapture log = new StderrCapture()) {
+            router.start();
+            for (int i = 0; i < 3; i++) {
+                router.reload();
+            }
+            assertThat(log.count("WARN")).isEqualTo(2);
+            assertThat(log.count("'dbsync:fo-2': endpoint 'nowhere' is not host:port")).isEqualTo(1);
+            assertThat(log.count("'telemetry': no transport factory")).isEqualTo(1);
+        }
+        assertThat(router.status()).containsEntry("reloads", 4L);
+    }
+
+    @Test
     void handlerFailuresAreWrappedButDbsyncExceptionsPassUnchanged() throws Exception {
         TransportException reset = new TransportException("127.0.0.1:9443", "stream reset");
         router.registerLocal("io", request -> {

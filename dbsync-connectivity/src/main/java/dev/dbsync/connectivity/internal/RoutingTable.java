@@ -9,9 +9,11 @@ import dev.dbsync.connectivity.ServiceHandler;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * An immutable view of the routes at one reload: for each valid row its entry (a binding for
@@ -142,6 +144,53 @@ public final class RoutingTable {
         }
         all.sort((a, b) -> a.serviceName().compareTo(b.serviceName()));
         return all;
+    }
+
+    /**
+     * @param hasLocalHandler tells whether a service has a local handler now
+     * @return one JSON-ready map per valid row, by service name: {@code service_name},
+     *     {@code strategy}, {@code endpoint}, {@code updated_at}, {@code state} ({@code ready},
+     *     {@code paused}, {@code no_local_handler}, {@code no_factory}, {@code factory_failed})
+     *     and, for a built handler, {@code in_flight}
+     */
+    public List<Map<String, Object>> routeStatus(Predicate<String> hasLocalHandler) {
+        List<Map<String, Object>> routes = new ArrayList<>();
+        entries.values().stream().sorted(Comparator.comparing(e -> e.route().serviceName())).forEach(e -> {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("service_name", e.route().serviceName());
+            r.put("strategy", e.route().strategy());
+            r.put("endpoint", e.route().endpoint());
+            r.put("updated_at", e.route().updatedAt());
+            r.put("state", state(e, hasLocalHandler));
+            if (e.binding() != null) {
+                r.put("in_flight", e.binding().inFlight());
+            }
+            routes.add(r);
+        });
+        return routes;
+    }
+
+    /** @return one JSON-ready map per problem: {@code service_name} and {@code reason} */
+    public List<Map<String, Object>> problemStatus() {
+        List<Map<String, Object>> problems = new ArrayList<>();
+        for (RouteProblem p : problems()) {
+            problems.add(Map.of("service_name", p.serviceName(), "reason", p.reason()));
+        }
+        return problems;
+    }
+
+    private static String state(Entry e, Predicate<String> hasLocalHandler) {
+        String strategy = e.route().strategy();
+        if (Target.NOOP.equals(strategy)) {
+            return "paused";
+        }
+        if (LOCAL.equals(strategy)) {
+            return hasLocalHandler.test(e.route().serviceName()) ? "ready" : "no_local_handler";
+        }
+        if (e.binding() != null) {
+            return "ready";
+        }
+        return e.failureReason() == Reason.UNKNOWN_STRATEGY ? "no_factory" : "factory_failed";
     }
 
     /** @return every binding of this table */
