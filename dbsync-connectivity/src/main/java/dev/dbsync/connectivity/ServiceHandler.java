@@ -33,15 +33,15 @@ public interface ServiceHandler extends AutoCloseable {
 
     /**
      * Releases what the handler holds (connections, clients). Does nothing by default.
-     *
-     * @throws Exception on failure; the router logs it
+     * A failure should be thrown unchecked; the router logs it.
      */
     @Override
-    default void close() throws Exception {
+    default void close() {
     }
 
     /**
-     * A handler whose {@link #close()} runs {@code closeHook} (at most once).
+     * A handler whose {@link #close()} runs {@code closeHook} (at most once). A checked
+     * exception from the hook is rethrown wrapped in an {@link IllegalStateException}.
      *
      * @param handler serves the calls
      * @param closeHook releases what the handler holds
@@ -58,9 +58,19 @@ public interface ServiceHandler extends AutoCloseable {
             }
 
             @Override
-            public void close() throws Exception {
-                if (closed.compareAndSet(false, true)) {
+            public void close() {
+                if (!closed.compareAndSet(false, true)) {
+                    return;
+                }
+                try {
                     closeHook.close();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IllegalStateException("close hook failed: " + e, e);
                 }
             }
         };

@@ -46,8 +46,9 @@ class RouterConcurrencyTest {
         AtomicLong calls = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService threads = Executors.newFixedThreadPool(CALLERS + 1);
-        try (RoutesDatabase db = RoutesDatabase.create(dir);
-             Router router = Router.builder(db.file).interval(Duration.ofMillis(20)).debounce(Duration.ZERO).build()) {
+        RoutesDatabase db = RoutesDatabase.create(dir);
+        Router router = Router.builder(db.file).interval(Duration.ofMillis(20)).debounce(Duration.ZERO).build();
+        try {
             db.put("dbsync:fo-1", "dbsync", endpoint(0));
             db.put("svc", "local", null);
             router.registerTransport("dbsync", dbsync);
@@ -111,6 +112,8 @@ class RouterConcurrencyTest {
             assertThat(dbsync.built).allSatisfy(b -> assertThat(b.closes).hasValue(1));
         } finally {
             stop.set(true);
+            router.close();
+            db.close();
             threads.shutdownNow();
             assertThat(threads.awaitTermination(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isTrue();
         }

@@ -89,7 +89,7 @@ public final class Binding {
         try {
             handler.close();
             LOG.debug("closed the handler of {} ({} {})", route.serviceName(), route.strategy(), route.endpoint());
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             LOG.warn("closing the handler of {} ({} {}) failed: {}", route.serviceName(), route.strategy(),
                     route.endpoint(), e.toString());
         }
