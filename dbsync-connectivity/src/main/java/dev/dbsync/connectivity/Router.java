@@ -24,6 +24,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Calls services by name, the way the routes table says: {@code local} rows go to a handler
@@ -58,7 +60,9 @@ public final class Router implements AutoCloseable {
 
     private final String name;
     private final ConnectionSource connections;
-    private final DatabaseWatcher.Builder watcherBuilder;
+    private final Supplier<DatabaseWatcher.Builder> watchers;
+    private final Duration interval;
+    private final Duration debounce;
     private final ProblemLog problemLog;
 
     private final Map<String, ServiceHandler> locals = new ConcurrentHashMap<>();
@@ -80,8 +84,9 @@ public final class Router implements AutoCloseable {
     private Router(Builder b) {
         this.name = b.name;
         this.connections = b.connections;
-        this.watcherBuilder = b.watcher.name("routes " + b.name).interval(b.interval).debounce(b.debounce)
-                .onChange(round -> reload());
+        this.watchers = b.watchers;
+        this.interval = b.interval;
+        this.debounce = b.debounce;
         this.problemLog = new ProblemLog(LOG, b.name);
     }
 
@@ -93,7 +98,7 @@ public final class Router implements AutoCloseable {
      */
     public static Builder builder(Path routesDatabase) {
         Objects.requireNonNull(routesDatabase, "routesDatabase");
-        return new Builder(ConnectionSource.readOnly(routesDatabase), DatabaseWatcher.builder(routesDatabase),
+        return new Builder(ConnectionSource.readOnly(routesDatabase), () -> DatabaseWatcher.builder(routesDatabase),
                 routesDatabase.toString());
     }
 
@@ -107,7 +112,8 @@ public final class Router implements AutoCloseable {
      */
     public static Builder builder(ConnectionSource connections, String name) {
         Objects.requireNonNull(connections, "connections");
-        return new Builder(connections, DatabaseWatcher.builder(connections::open), Objects.requireNonNull(name, "name"));
+        return new Builder(connections, () -> DatabaseWatcher.builder(connections::open),
+                Objects.requireNonNull(name, "name"));
     }
 
     /**
@@ -166,26 +172,35 @@ public final class Router implements AutoCloseable {
         }
         // the watcher reads its baseline first, so no commit after the initial read is missed;
         // it is started outside the lock, which its rounds take
-        DatabaseWatcher w = watcherBuilder.build();
+        AtomicReference<DatabaseWatcher> self = new AtomicReference<>();
+        DatabaseWatcher w = watchers.get().name("routes " + name).interval(interval).debounce(debounce)
+                .onChange(round -> reloadOnChange(self.get())).build();
+        self.set(w);
         w.start();
+        RuntimeException failure = null;
+        boolean redundant = false;
         synchronized (lock) {
-            try {
-                if (closed) {
-                    throw new RouteException(Reason.CLOSED, "", null, "router of " + name + " is closed", null);
-                }
-                if (started) { // another thread started it meanwhile
-                    w.close();
-                    return;
-                }
+            if (closed) {
+                failure = new RouteException(Reason.CLOSED, "", null, "router of " + name + " is closed", null);
+            } else if (started) {
+                redundant = true; // another thread started it meanwhile
+            } else {
                 started = true;
                 watcher = w;
-                reloadLocked();
-            } catch (RuntimeException e) {
-                started = false;
-                watcher = null;
-                w.close();
-                throw e;
+                try {
+                    reloadLocked();
+                } catch (RuntimeException e) {
+                    started = false;
+                    watcher = null;
+                    failure = e;
+                }
             }
+        }
+        if (failure != null || redundant) {
+            w.close(); // outside the lock: a round of this watcher may be waiting for it
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -198,6 +213,15 @@ public final class Router implements AutoCloseable {
     public void reload() {
         synchronized (lock) {
             if (!closed) {
+                reloadLocked();
+            }
+        }
+    }
+
+    /** A round of {@code w}: reloads only while {@code w} is this router's watcher. */
+    private void reloadOnChange(DatabaseWatcher w) {
+        synchronized (lock) {
+            if (!closed && watcher == w) {
                 reloadLocked();
             }
         }
@@ -394,14 +418,14 @@ public final class Router implements AutoCloseable {
     /** Builds a {@link Router}; not thread-safe. */
     public static final class Builder {
         private final ConnectionSource connections;
-        private final DatabaseWatcher.Builder watcher;
+        private final Supplier<DatabaseWatcher.Builder> watchers;
         private final String name;
         private Duration interval = DatabaseWatcher.DEFAULT_INTERVAL;
         private Duration debounce = DatabaseWatcher.DEFAULT_DEBOUNCE;
 
-        private Builder(ConnectionSource connections, DatabaseWatcher.Builder watcher, String name) {
+        private Builder(ConnectionSource connections, Supplier<DatabaseWatcher.Builder> watchers, String name) {
             this.connections = connections;
-            this.watcher = watcher;
+            this.watchers = watchers;
             this.name = name;
         }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 @Timeout(30)
 class RouterDispatchTest {
@@ -201,6 +202,19 @@ class RouterDispatchTest {
             assertThat(e.getMessage()).contains("routes.db").contains("no such table");
         });
         assertThat(router.status()).containsEntry("started", false);
+    }
+
+    @Test
+    void startFailsPromptlyWhenTheRoutesFileDoesNotExist() {
+        Router missing = Router.builder(dir.resolve("absent.db")).interval(Duration.ofMillis(20)).build();
+        // the watcher's own first round (its baseline read failed too) must not hold start or
+        // close up (closing a watcher waits up to 10 s for its round)
+        assertTimeoutPreemptively(Duration.ofSeconds(9), () -> {
+            assertThatThrownBy(missing::start).isInstanceOfSatisfying(RouteException.class,
+                    e -> assertThat(e.reason()).isEqualTo(Reason.ROUTES_UNREADABLE));
+            missing.close();
+        });
+        assertThat(missing.status()).containsEntry("started", false).containsEntry("reloads", 0L);
     }
 
     @Test
