@@ -119,12 +119,18 @@ public final class RoutingTable {
         }
     }
 
-    /** @return the entry of a valid row, or null */
+    /**
+     * @param serviceName the service
+     * @return the entry of its valid row, or null
+     */
     public Entry entry(String serviceName) {
         return entries.get(serviceName);
     }
 
-    /** @return the problem of an invalid row, or null */
+    /**
+     * @param serviceName the service
+     * @return the problem of its invalid row, or null
+     */
     public RouteProblem invalid(String serviceName) {
         return invalid.get(serviceName);
     }
