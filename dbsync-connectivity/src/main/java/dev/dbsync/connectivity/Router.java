@@ -68,15 +68,16 @@ public final class Router implements AutoCloseable {
     private final Map<String, ServiceHandler> locals = new ConcurrentHashMap<>();
     private final Map<String, HandlerFactory> factories = new ConcurrentHashMap<>();
 
+    /** Serializes reloads, registrations of factories, start and close. Calls never take it. */
     private final Object lock = new Object();
+    // written under lock, read without it: calls and status never wait for a reload (or a slow factory)
     private volatile RoutingTable table = RoutingTable.EMPTY;
     private volatile boolean closed;
-    // guarded by lock
     private volatile boolean started;
+    private volatile ReloadState reloadState = new ReloadState(0, 0, null, null, null);
+    // guarded by lock
     private RouteSet rows = RouteSet.EMPTY;
     private DatabaseWatcher watcher;
-    /** Written under lock, read without it: status never waits for a reload (or a slow factory). */
-    private volatile ReloadState reloadState = new ReloadState(0, 0, null, null, null);
 
     /** Counters of the reloads, replaced as a whole. */
     private record ReloadState(long reloads, long failures, Instant lastReloadAt, String lastError, Instant lastErrorAt) {
