@@ -1,5 +1,6 @@
 package dev.dbsync.core;
 
+import dev.dbsync.api.RejectReason;
 import dev.dbsync.api.SnapshotMeta;
 import dev.dbsync.api.TransportException;
 import dev.dbsync.api.tls.TlsSettings;

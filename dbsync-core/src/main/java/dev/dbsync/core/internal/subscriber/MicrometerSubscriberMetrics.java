@@ -1,6 +1,6 @@
 package dev.dbsync.core.internal.subscriber;
 
-import dev.dbsync.core.RejectReason;
+import dev.dbsync.api.RejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -3,7 +3,7 @@ package dev.dbsync.core.internal.subscriber;
 import dev.dbsync.api.IntegrityException;
 import dev.dbsync.api.ProtocolException;
 import dev.dbsync.api.SnapshotMeta;
-import dev.dbsync.core.RejectReason;
+import dev.dbsync.api.RejectReason;
 import dev.dbsync.core.internal.wire.Ack;
 import dev.dbsync.core.internal.wire.PayloadReader;
 import dev.dbsync.core.internal.wire.PayloadSizeException;

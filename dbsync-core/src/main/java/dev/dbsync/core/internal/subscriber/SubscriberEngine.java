@@ -7,7 +7,7 @@ import dev.dbsync.api.SnapshotMeta;
 import dev.dbsync.api.transport.InboundStream;
 import dev.dbsync.api.transport.TransportListener;
 import dev.dbsync.api.transport.TransportOptions;
-import dev.dbsync.core.RejectReason;
+import dev.dbsync.api.RejectReason;
 import dev.dbsync.core.internal.wire.Ack;
 import dev.dbsync.core.internal.wire.Answer;
 import dev.dbsync.core.internal.wire.Encoding;

@@ -1,6 +1,6 @@
 package dev.dbsync.core.internal.subscriber;
 
-import dev.dbsync.core.RejectReason;
+import dev.dbsync.api.RejectReason;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;

@@ -1,6 +1,6 @@
 package dev.dbsync.core.internal.wire;
 
-import dev.dbsync.core.RejectReason;
+import dev.dbsync.api.RejectReason;
 
 import java.util.Objects;
 import java.util.Optional;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.dbsync.api.ProtocolException;
 import dev.dbsync.api.SnapshotMeta;
-import dev.dbsync.core.RejectReason;
+import dev.dbsync.api.RejectReason;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

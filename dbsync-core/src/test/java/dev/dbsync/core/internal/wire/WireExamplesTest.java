@@ -1,7 +1,7 @@
 package dev.dbsync.core.internal.wire;
 
 import dev.dbsync.api.SnapshotMeta;
-import dev.dbsync.core.RejectReason;
+import dev.dbsync.api.RejectReason;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

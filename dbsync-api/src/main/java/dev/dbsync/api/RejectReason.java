@@ -1,4 +1,4 @@
-package dev.dbsync.core;
+package dev.dbsync.api;
 
 import java.util.Locale;
 import java.util.Optional;
