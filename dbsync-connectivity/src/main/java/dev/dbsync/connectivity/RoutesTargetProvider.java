@@ -2,9 +2,6 @@ package dev.dbsync.connectivity;
 
 import dev.dbsync.api.Target;
 import dev.dbsync.api.TargetProvider;
-import dev.dbsync.connectivity.internal.ProblemLog;
-import dev.dbsync.connectivity.internal.RouteSet;
-import dev.dbsync.connectivity.internal.RoutesReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,11 +1,7 @@
-package dev.dbsync.connectivity.internal;
+package dev.dbsync.connectivity;
 
 import dev.dbsync.api.Target;
-import dev.dbsync.connectivity.HandlerFactory;
-import dev.dbsync.connectivity.Route;
 import dev.dbsync.connectivity.RouteException.Reason;
-import dev.dbsync.connectivity.RouteProblem;
-import dev.dbsync.connectivity.ServiceHandler;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,7 +20,7 @@ import java.util.function.Predicate;
  * the previous table so that a route whose strategy, endpoint, config and factory did not
  * change keeps its handler.
  */
-public final class RoutingTable {
+final class RoutingTable {
     /** The table before the first reload. */
     public static final RoutingTable EMPTY = new RoutingTable(Map.of(), Map.of());
 

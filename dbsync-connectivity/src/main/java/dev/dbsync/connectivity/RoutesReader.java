@@ -1,9 +1,8 @@
-package dev.dbsync.connectivity.internal;
+package dev.dbsync.connectivity;
 
+import dev.dbsync.connectivity.internal.JsonDocuments;
 import dev.dbsync.api.Target;
 import dev.dbsync.api.transport.Endpoint;
-import dev.dbsync.connectivity.Route;
-import dev.dbsync.connectivity.RouteProblem;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,7 +16,7 @@ import java.util.Optional;
  * Reads the routes table and sorts its rows into valid routes and per-row problems. A row
  * never makes the whole read fail; only an unreadable table does.
  */
-public final class RoutesReader {
+final class RoutesReader {
     /** Every row. */
     public static final String ALL_ROUTES =
             "SELECT service_name, strategy, endpoint, config, updated_at FROM routes ORDER BY service_name";

@@ -1,6 +1,5 @@
-package dev.dbsync.connectivity.internal;
+package dev.dbsync.connectivity;
 
-import dev.dbsync.connectivity.RouteProblem;
 import org.slf4j.Logger;
 
 import java.util.Collection;
@@ -12,7 +11,7 @@ import java.util.Set;
  * comes back is logged again. Memory is bounded by the problems present at the last report.
  * Thread-safe.
  */
-public final class ProblemLog {
+final class ProblemLog {
     private final Logger log;
     private final String source;
     private Set<RouteProblem> reported = Set.of();

@@ -1,7 +1,5 @@
-package dev.dbsync.connectivity.internal;
+package dev.dbsync.connectivity;
 
-import dev.dbsync.connectivity.Route;
-import dev.dbsync.connectivity.RouteProblem;
 
 import java.util.List;
 
@@ -12,7 +10,7 @@ import java.util.List;
  * @param routes the valid rows
  * @param problems one entry per invalid row
  */
-public record RouteSet(List<Route> routes, List<RouteProblem> problems) {
+record RouteSet(List<Route> routes, List<RouteProblem> problems) {
     /** An empty set, before the first read. */
     public static final RouteSet EMPTY = new RouteSet(List.of(), List.of());
 

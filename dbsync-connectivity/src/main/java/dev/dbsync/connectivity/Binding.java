@@ -1,8 +1,5 @@
-package dev.dbsync.connectivity.internal;
+package dev.dbsync.connectivity;
 
-import dev.dbsync.connectivity.HandlerFactory;
-import dev.dbsync.connectivity.Route;
-import dev.dbsync.connectivity.ServiceHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link #retire()}) and the last call returns, the handler is closed, exactly once.
  * Thread-safe.
  */
-public final class Binding {
+final class Binding {
     private static final Logger LOG = LoggerFactory.getLogger(Binding.class);
 
     private final Route route;
