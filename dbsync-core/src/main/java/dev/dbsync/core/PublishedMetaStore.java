@@ -1,0 +1,126 @@
+package dev.dbsync.core;
+
+import dev.dbsync.api.ProtocolException;
+import dev.dbsync.api.SnapshotMeta;
+import dev.dbsync.core.internal.wire.MetaJson;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The publisher's durable memory, beside its save path: the meta of the snapshot saved there
+ * ({@code <save>.meta.json}). It makes versions strictly increase across restarts and
+ * whatever the wall clock does: the next version is {@code max(last + 1, clock millis)}.
+ * Writes are atomic (temp file, fsync, rename, fsync of the directory).
+ */
+final class PublishedMetaStore {
+    private final Path savePath;
+    private final Path metaPath;
+    private final Clock clock;
+    private long lastVersion = Long.MIN_VALUE;
+
+    PublishedMetaStore(Path savePath, Clock clock) {
+        this.savePath = savePath;
+        this.metaPath = savePath.resolveSibling(savePath.getFileName() + ".meta.json");
+        this.clock = clock;
+    }
+
+    Path metaPath() {
+        return metaPath;
+    }
+
+    /**
+     * Reads the persisted meta and checks it against the saved file.
+     *
+     * @return the meta when the saved file is complete and matches it; empty otherwise (no
+     *     snapshot yet, or a crash between the rename of the file and the write of its meta)
+     */
+    Optional<SnapshotMeta> load() {
+        byte[] json;
+        try {
+            json = Files.readAllBytes(metaPath);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + metaPath, e);
+        }
+        SnapshotMeta meta;
+        try {
+            meta = MetaJson.decode(json, 0);
+        } catch (ProtocolException e) {
+            return Optional.empty();
+        }
+        lastVersion = Math.max(lastVersion, meta.version());
+        try {
+            if (Files.size(savePath) == meta.size() && sha256(savePath).equals(meta.hash())) {
+                return Optional.of(meta);
+            }
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + savePath, e);
+        }
+        return Optional.empty();
+    }
+
+    /** @return the version to give the next new snapshot (not reserved until {@link #save}) */
+    long nextVersion() {
+        long last = lastVersion == Long.MIN_VALUE ? 0 : lastVersion;
+        return Math.max(last + 1, clock.millis());
+    }
+
+    /** Persists {@code meta} as the meta of the saved file. */
+    void save(SnapshotMeta meta) {
+        Path tmp = metaPath.resolveSibling(metaPath.getFileName() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.wrap(MetaJson.encode(meta));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, metaPath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            fsyncDirectory(metaPath.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + metaPath, e);
+        }
+        lastVersion = Math.max(lastVersion, meta.version());
+    }
+
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // some file systems refuse to open directories; the rename is still atomic there
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+}
