@@ -1,6 +1,8 @@
 package dev.dbsync.connectivity;
 
 import dev.dbsync.connectivity.internal.JsonDocuments;
+import dev.dbsync.core.Publisher;
+import dev.dbsync.core.Subscriber;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,6 +59,43 @@ public final class StatusFactory {
     public static HandlerFactory forRoute(Function<Route, ? extends Map<String, ?>> status) {
         Objects.requireNonNull(status, "status");
         return route -> request -> document(route, status);
+    }
+
+    /**
+     * The original's {@code DBSyncFactory}: a route's handler answers the publisher's status,
+     * its endpoint, and the delivery state of the target of that route (under {@code target}),
+     * plus {@code "status":"ok"}.
+     *
+     * <pre>{@code
+     * router.registerTransport("dbsync", StatusFactory.forPublisher(publisher));
+     * byte[] json = router.call("dbsync:fo-1", null);
+     * }</pre>
+     *
+     * @param publisher the publisher
+     * @return the factory
+     */
+    public static HandlerFactory forPublisher(Publisher publisher) {
+        Objects.requireNonNull(publisher, "publisher");
+        return forRoute(route -> {
+            Map<String, Object> s = new LinkedHashMap<>(publisher.status());
+            s.put("endpoint", route.endpoint());
+            if (s.get("targets") instanceof Map<?, ?> targets && targets.containsKey(route.serviceName())) {
+                s.put("target", targets.get(route.serviceName()));
+            }
+            return s;
+        });
+    }
+
+    /**
+     * The original's {@code SubscriberFactory}: a route's handler answers the subscriber's
+     * status plus {@code "status":"ok"}, for front-office side health reporting.
+     *
+     * @param subscriber the subscriber
+     * @return the factory
+     */
+    public static HandlerFactory forSubscriber(Subscriber subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        return of(subscriber::status);
     }
 
     private static byte[] document(Route route, Function<Route, ? extends Map<String, ?>> status) {
