@@ -149,7 +149,7 @@ final class ConnectionCloseCause extends ChannelInboundHandlerAdapter {
     }
 
     static String describe(QuicConnectionCloseEvent e) {
-        String reason = new String(e.reason(), StandardCharsets.UTF_8);
+        String reason = reason(e);
         String what;
         if (e.isTlsError()) {
             int alert = QuicConnectionCloseEvent.extractTlsError(e.error());
@@ -163,6 +163,15 @@ final class ConnectionCloseCause extends ChannelInboundHandlerAdapter {
             what = "transport error 0x" + Integer.toHexString(e.error());
         }
         return reason.isEmpty() ? what : what + ": " + reason;
+    }
+
+    /** Netty 4.2.18 builds close events without a reason whose {@code reason()} then throws NPE. */
+    private static String reason(QuicConnectionCloseEvent e) {
+        try {
+            return new String(e.reason(), StandardCharsets.UTF_8);
+        } catch (NullPointerException absent) {
+            return "";
+        }
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -97,7 +97,11 @@ final class QuicByteStream extends ChannelInboundHandlerAdapter implements Inbou
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof QuicStreamResetException) {
             long code = ((QuicStreamResetException) cause).applicationProtocolCode();
-            inbox.fail(new IOException(connection.peer() + ": the peer aborted the stream (code " + code + ")", cause));
+            IOException reset = new IOException(connection.peer() + ": the peer aborted the stream (code " + code + ")",
+                    cause);
+            inbox.fail(reset);
+            // a reset stream may already be collected by quiche: later writes would then queue forever
+            outbox.fail(reset);
         } else {
             inbox.fail(connection.streamFailure("read", cause));
         }
@@ -175,7 +179,7 @@ final class QuicByteStream extends ChannelInboundHandlerAdapter implements Inbou
     void closeGracefully(long deadline) {
         closed.set(true);
         try {
-            outbox.close();
+            outbox.close(deadline);
         } catch (IOException | RuntimeException e) {
             LOG.debug("{}: stream {}: end of stream not sent: {}", connection.peer(), channel.streamId(), e.toString());
         }

@@ -103,6 +103,16 @@ final class StreamOutbox extends OutputStream {
      */
     @Override
     public void close() throws IOException {
+        close(Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #close()}, giving up at a deadline.
+     *
+     * @param deadline a {@link System#nanoTime()} deadline, or {@link Long#MAX_VALUE} for none
+     * @throws IOException if end-of-stream could not be sent in time
+     */
+    void close(long deadline) throws IOException {
         ChannelFuture fin;
         lock.lock();
         try {
@@ -126,7 +136,7 @@ final class StreamOutbox extends OutputStream {
         } finally {
             lock.unlock();
         }
-        awaitDone(fin, "end of stream");
+        awaitDone(fin, "end of stream", deadline);
     }
 
     /** @return true once end-of-stream has been handed to quiche */
@@ -208,11 +218,20 @@ final class StreamOutbox extends OutputStream {
         return f;
     }
 
-    private void awaitDone(ChannelFuture f, String what) throws IOException {
+    private void awaitDone(ChannelFuture f, String what, long deadline) throws IOException {
         try {
             while (!f.await(100, TimeUnit.MILLISECONDS)) {
                 if (!channel.isActive() && !f.isDone()) {
                     throw asThrowable(failures.apply(what, new IOException("stream channel closed")));
+                }
+                if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
+                    throw new IOException("the peer did not take the end of the stream in time");
+                }
+                lock.lock();
+                try {
+                    throwFailure();
+                } finally {
+                    lock.unlock();
                 }
             }
         } catch (InterruptedException e) {
