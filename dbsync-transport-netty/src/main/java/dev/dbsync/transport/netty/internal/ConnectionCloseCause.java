@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
@@ -36,6 +38,7 @@ final class ConnectionCloseCause extends ChannelInboundHandlerAdapter {
     private final String peer;
     private volatile QuicConnectionCloseEvent peerClose;
     private volatile Throwable handshakeFailure;
+    private final Set<Runnable> closeListeners = ConcurrentHashMap.newKeySet();
 
     ConnectionCloseCause(String peer) {
         this.peer = peer;
@@ -51,6 +54,9 @@ final class ConnectionCloseCause extends ChannelInboundHandlerAdapter {
         if (evt instanceof QuicConnectionCloseEvent) {
             peerClose = (QuicConnectionCloseEvent) evt;
             LOG.debug("{}: peer closed the connection: {}", peer, describe(peerClose));
+            for (Runnable r : closeListeners) {
+                r.run();
+            }
         } else if (evt instanceof SslHandshakeCompletionEvent && !((SslHandshakeCompletionEvent) evt).isSuccess()) {
             handshakeFailure = ((SslHandshakeCompletionEvent) evt).cause();
             LOG.debug("{}: TLS handshake failed: {}", peer, handshakeFailure.toString());
@@ -64,6 +70,24 @@ final class ConnectionCloseCause extends ChannelInboundHandlerAdapter {
             handshakeFailure = cause;
         }
         LOG.debug("{}: connection error: {}", peer, cause.toString());
+    }
+
+    /**
+     * @param listener run on the event loop when the peer closes the connection (quiche reports
+     *     the close to the channel only after its draining period, seconds later)
+     */
+    void onPeerClose(Runnable listener) {
+        closeListeners.add(listener);
+    }
+
+    /** @param listener a listener added with {@link #onPeerClose} */
+    void removePeerCloseListener(Runnable listener) {
+        closeListeners.remove(listener);
+    }
+
+    /** @return true once the peer has closed the connection or the handshake failed */
+    boolean ended() {
+        return peerClose != null || handshakeFailure != null;
     }
 
     /** @return the peer's address as text */

@@ -73,7 +73,7 @@ final class DialedConnection implements TransportConnection {
         if (closed.get()) {
             throw new TransportException(cause.peer(), "connection is closed");
         }
-        if (!quic.isActive()) {
+        if (!quic.isActive() || cause.ended()) {
             throw cause.connectionFailure("open stream", new java.nio.channels.ClosedChannelException());
         }
         AtomicReference<QuicByteStream> made = new AtomicReference<>();

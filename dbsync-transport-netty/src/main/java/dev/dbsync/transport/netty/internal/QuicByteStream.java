@@ -48,6 +48,7 @@ final class QuicByteStream extends ChannelInboundHandlerAdapter implements Inbou
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean aborted = new AtomicBoolean();
     private volatile Runnable onClose = () -> { };
+    private final Runnable peerClosed = this::peerClosed;
 
     QuicByteStream(QuicStreamChannel channel, ConnectionCloseCause connection, String alpn, InetSocketAddress remote,
                    List<X509Certificate> peerCertificates, Duration linger) {
@@ -59,6 +60,19 @@ final class QuicByteStream extends ChannelInboundHandlerAdapter implements Inbou
         this.linger = linger;
         this.inbox = new StreamInbox(channel, () -> channel.shutdownInput(CODE_STOP_READING));
         this.outbox = new StreamOutbox(channel, connection::streamFailure);
+        connection.onPeerClose(peerClosed);
+        channel.closeFuture().addListener(f -> connection.removePeerCloseListener(peerClosed));
+        if (connection.ended()) {
+            peerClosed();
+        }
+    }
+
+    private void peerClosed() {
+        java.nio.channels.ClosedChannelException closedByPeer = new java.nio.channels.ClosedChannelException();
+        inbox.fail(connection.streamFailure("read", closedByPeer));
+        if (!outbox.finished()) {
+            outbox.fail(connection.streamFailure("write", closedByPeer));
+        }
     }
 
     /** @param action run once when this stream is closed or aborted */

@@ -83,14 +83,27 @@ public final class QuicDialer {
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                     .remoteAddress(new InetSocketAddress(address, endpoint.port()))
                     .connect();
-            if (!connected.awaitUninterruptibly(timeoutMillis + 1000)) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis + 1000);
+            while (!connected.awaitUninterruptibly(20) && !cause.ended()) {
+                if (System.nanoTime() - deadline > 0) {
+                    connected.cancel(false);
+                    throw new TransportException(where, "no QUIC answer within " + options.connectTimeout());
+                }
+            }
+            if (!connected.isDone()) {
+                // refused during the handshake: quiche reports it to the channel only after draining
                 connected.cancel(false);
-                throw new TransportException(where, "no QUIC answer within " + options.connectTimeout());
+                throw cause.dialFailure(new java.nio.channels.ClosedChannelException(), alpn);
             }
             if (!connected.isSuccess()) {
                 throw cause.dialFailure(connected.cause(), alpn);
             }
             QuicChannel quic = connected.getNow();
+            if (cause.ended()) {
+                // TLS 1.3: the listener refused our certificate (or the connection) right after the handshake
+                quic.close();
+                throw cause.dialFailure(new java.nio.channels.ClosedChannelException(), alpn);
+            }
             String negotiated = PeerCertificates.alpn(quic);
             if (negotiated.isEmpty()) {
                 quic.close();

@@ -129,8 +129,9 @@ public final class QuicListener implements TransportListener {
         if (closed.get() || connections.size() >= options.maxConnections()) {
             LOG.warn("refusing QUIC connection from {}: {}", peer,
                     closed.get() ? "listener is closing" : "connection limit " + options.maxConnections() + " reached");
-            ch.close(true, ConnectionCloseCause.CODE_CONNECTION_LIMIT,
-                    Unpooled.copiedBuffer("connection limit reached", StandardCharsets.US_ASCII));
+            // after the first packet is processed, so that quiche has keys to send the close with
+            ch.eventLoop().execute(() -> ch.close(true, ConnectionCloseCause.CODE_CONNECTION_LIMIT,
+                    Unpooled.copiedBuffer("connection limit reached", StandardCharsets.US_ASCII)));
             return;
         }
         connections.add(ch);
