@@ -397,4 +397,29 @@ class NettyTransportTest {
         }
         assertThat(names).singleElement().asString().matches("dbsync-netty-\\d+");
     }
+
+    @Test
+    void keepAliveHoldsAnIdleConnectionOpenPastTheIdleTimeout() throws Exception {
+        TransportOptions o = OPTIONS.toBuilder().idleTimeout(java.time.Duration.ofMillis(1500))
+                .keepAlive(java.time.Duration.ofMillis(300)).build();
+        try (TransportListener l = netty.listen(LOOPBACK_ANY_PORT, fx.serverOnly(), Set.copyOf(ALPN), o,
+                QuicFixture::answerDigest);
+             TransportConnection c = netty.dial(endpoint(l.port()), fx.pinnedClient(), ALPN, o)) {
+            Thread.sleep(4000);
+            assertThat(QuicFixture.sendAndReadAnswer(c.openStream(), 100, 14)).isEqualTo(QuicFixture.expectedAnswer(100, 14));
+        }
+    }
+
+    @Test
+    void closesAConnectionIdleForLongerThanTheIdleTimeout() throws Exception {
+        TransportOptions o = OPTIONS.toBuilder().idleTimeout(java.time.Duration.ofMillis(1000))
+                .keepAlive(java.time.Duration.ofSeconds(60)).build();
+        try (TransportListener l = netty.listen(LOOPBACK_ANY_PORT, fx.serverOnly(), Set.copyOf(ALPN), o,
+                QuicFixture::answerDigest);
+             TransportConnection c = netty.dial(endpoint(l.port()), fx.pinnedClient(), ALPN, o)) {
+            Thread.sleep(4000);
+            assertThatThrownBy(() -> QuicFixture.sendAndReadAnswer(c.openStream(), 100, 15))
+                    .isInstanceOfAny(TransportException.class, IOException.class);
+        }
+    }
 }

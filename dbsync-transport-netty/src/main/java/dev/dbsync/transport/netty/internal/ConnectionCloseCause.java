@@ -1,11 +1,14 @@
 package dev.dbsync.transport.netty.internal;
 
 import dev.dbsync.api.TransportException;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.quic.QuicClosedChannelException;
 import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
+import io.netty.handler.codec.quic.QuicDatagramExtensionEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +42,7 @@ final class ConnectionCloseCause extends ChannelInboundHandlerAdapter {
     private volatile QuicConnectionCloseEvent peerClose;
     private volatile Throwable handshakeFailure;
     private final Set<Runnable> closeListeners = ConcurrentHashMap.newKeySet();
+    private volatile boolean datagrams;
 
     ConnectionCloseCause(String peer) {
         this.peer = peer;
@@ -49,9 +53,21 @@ final class ConnectionCloseCause extends ChannelInboundHandlerAdapter {
         return false;
     }
 
+    /** Keep-alive datagrams carry nothing: drop them. Inbound streams pass on. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf) {
+            ReferenceCountUtil.release(msg);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof QuicConnectionCloseEvent) {
+        if (evt instanceof QuicDatagramExtensionEvent) {
+            datagrams = true;
+        } else if (evt instanceof QuicConnectionCloseEvent) {
             peerClose = (QuicConnectionCloseEvent) evt;
             LOG.debug("{}: peer closed the connection: {}", peer, describe(peerClose));
             for (Runnable r : closeListeners) {
@@ -83,6 +99,11 @@ final class ConnectionCloseCause extends ChannelInboundHandlerAdapter {
     /** @param listener a listener added with {@link #onPeerClose} */
     void removePeerCloseListener(Runnable listener) {
         closeListeners.remove(listener);
+    }
+
+    /** @return true when the peer accepts QUIC DATAGRAM frames (used for keep-alive) */
+    boolean datagramsSupported() {
+        return datagrams;
     }
 
     /** @return true once the peer has closed the connection or the handshake failed */
