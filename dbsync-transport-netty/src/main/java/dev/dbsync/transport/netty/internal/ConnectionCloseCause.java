@@ -210,6 +210,23 @@ final class ConnectionCloseCause extends ChannelInboundHandlerAdapter {
         return reason.isEmpty() ? what : what + ": " + reason;
     }
 
+    /**
+     * A stored failure is thrown again by every later stream call; each throw needs its own
+     * instance (try-with-resources adds the close failure as suppressed to the first one).
+     *
+     * @param e a stored failure
+     * @return a new exception of the same kind, caused by {@code e}
+     */
+    static RuntimeException fresh(RuntimeException e) {
+        if (e instanceof TransportException) {
+            TransportException t = (TransportException) e;
+            String prefix = t.endpoint() + ": ";
+            String msg = t.getMessage().startsWith(prefix) ? t.getMessage().substring(prefix.length()) : t.getMessage();
+            return new TransportException(t.endpoint(), msg, t);
+        }
+        return new IllegalStateException(e.getMessage(), e);
+    }
+
     /** Netty 4.2.18 builds close events without a reason whose {@code reason()} then throws NPE. */
     private static String reason(QuicConnectionCloseEvent e) {
         try {
