@@ -25,7 +25,7 @@ import javax.net.ssl.SSLSocket;
 /**
  * Quick loopback throughput figures (not a benchmark, not a test): moves N MiB of random bytes
  * netty→netty over QUIC and over JDK TLS 1.3 on TCP, and prints MB/s (1e6 B/s) measured from
- * the first byte sent to the receiver's answer, median of the runs.
+ * the first byte sent to the receiver's answer, median of the runs after a 64 MiB warm-up of each.
  *
  * <pre>
  * java -cp "$(cat cp.txt):target/classes:target/test-classes" dev.dbsync.transport.netty.ThroughputProbe 256 3
@@ -44,6 +44,9 @@ public final class ThroughputProbe {
         QuicFixture fx = new QuicFixture(dir);
         byte[] block = new byte[1 << 20];
         new Random(42).nextBytes(block);
+        // warm-up (JIT, pools), not counted
+        netty(fx, 64L << 20, block);
+        tlsTcp(fx, 64L << 20, block);
         List<Double> quic = new ArrayList<>();
         List<Double> tcp = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
