@@ -10,7 +10,9 @@ import java.io.OutputStream;
  * <p>{@link #output()} applies backpressure: a write blocks while the peer's flow-control
  * window is full, so a slow reader never makes the sender buffer unbounded data.
  * {@link #input()} reads block until data, EOF, or a failure (reported as an
- * {@link java.io.IOException}). One thread may write while another reads.
+ * {@link java.io.IOException}, or as a {@link dev.dbsync.api.TransportException} when the peer
+ * refused this side's certificate: with TLS 1.3 that shows only after the handshake, at the
+ * first read or write). One thread may write while another reads.
  */
 public interface TransportStream extends AutoCloseable {
 
