@@ -8,6 +8,14 @@ public final class Dbsync {
     public static final String ALPN_V1 = "horos-dbsync-v1";
     /** ALPN id of protocol v2 (offer, answer, payload, acknowledgement). */
     public static final String ALPN_V2 = "horos-dbsync-v2";
+    /**
+     * The protocol ids a listener accepts, most preferred first: v2, then v1. An ordered,
+     * unmodifiable set, so transports whose TLS server picks the protocol follow this order.
+     */
+    public static final java.util.Set<String> ACCEPTED_ALPN =
+            java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(java.util.List.of(ALPN_V2, ALPN_V1)));
+    /** The protocol ids a dialer offers, most preferred first: v2, then v1. */
+    public static final java.util.List<String> OFFERED_ALPN = java.util.List.of(ALPN_V2, ALPN_V1);
     /** Magic bytes that start every v1 snapshot stream. */
     public static final String MAGIC = "SYN1";
     /** Default maximum snapshot size, 512 MiB; configurable wherever it is enforced. */

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The raw receiving side of the protocol, for applications that handle snapshot bytes
@@ -88,7 +87,7 @@ public final class SnapshotListener implements AutoCloseable {
      */
     public static SnapshotListener listen(Transport transport, InetSocketAddress address, TlsSettings tls,
                                           SnapshotHandler handler) {
-        return new SnapshotListener(transport.listen(address, tls, Set.of(Dbsync.ALPN_V2, Dbsync.ALPN_V1),
+        return new SnapshotListener(transport.listen(address, tls, Dbsync.ACCEPTED_ALPN,
                 TransportOptions.defaults(), s -> serve(s, handler)));
     }
 

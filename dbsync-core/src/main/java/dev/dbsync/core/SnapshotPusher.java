@@ -142,7 +142,7 @@ public final class SnapshotPusher {
         private TlsSettings tls;
         private TransportOptions options = TransportOptions.defaults();
         private boolean gzip;
-        private List<String> alpn = List.of(Dbsync.ALPN_V2, Dbsync.ALPN_V1);
+        private List<String> alpn = Dbsync.OFFERED_ALPN;
 
         private Builder() {
         }
@@ -176,7 +176,7 @@ public final class SnapshotPusher {
          * @return this
          */
         public Builder v1Only(boolean v1Only) {
-            this.alpn = v1Only ? List.of(Dbsync.ALPN_V1) : List.of(Dbsync.ALPN_V2, Dbsync.ALPN_V1);
+            this.alpn = v1Only ? List.of(Dbsync.ALPN_V1) : Dbsync.OFFERED_ALPN;
             return this;
         }
 

@@ -61,7 +61,7 @@ final class TransportSnapshotPush implements SnapshotPush {
         } catch (IllegalArgumentException e) {
             throw new TransportException(target.endpoint(), "target '" + target.name() + "': " + e.getMessage(), e);
         }
-        try (TransportConnection connection = transport.dial(endpoint, tls, List.of(Dbsync.ALPN_V2, Dbsync.ALPN_V1), options)) {
+        try (TransportConnection connection = transport.dial(endpoint, tls, Dbsync.OFFERED_ALPN, options)) {
             if (!cancel.onCancel(connection::close)) {
                 throw new TransportException(endpoint.toString(), "publisher is closing");
             }

@@ -36,6 +36,7 @@ abstract class SubscriberContract {
     static TestPki.Issued foCert;
     static TestPki.Issued boCert;
     static TlsSettings serverTls;
+    static TlsSettings serverOnlyTls;
     static TlsSettings clientTls;
 
     @TempDir
@@ -57,6 +58,7 @@ abstract class SubscriberContract {
         foCert = pki.server("fo");
         boCert = pki.client("bo");
         serverTls = TlsSettings.mutualServer(foCert.certFile(), foCert.keyFile(), pki.caFile());
+        serverOnlyTls = TlsSettings.server(foCert.certFile(), foCert.keyFile());
         clientTls = TlsSettings.mutualClient(pki.caFile(), boCert.certFile(), boCert.keyFile());
     }
 
@@ -74,8 +76,16 @@ abstract class SubscriberContract {
         }
     }
 
+    /**
+     * @return false for a transport whose listener cannot require client certificates (kwik):
+     *     its subscribers then listen with server-only TLS, and asking for mutual TLS must fail
+     */
+    boolean listenerRequiresClientCertificates() {
+        return true;
+    }
+
     TlsSettings serverTls() {
-        return serverTls;
+        return listenerRequiresClientCertificates() ? serverTls : serverOnlyTls;
     }
 
     TlsSettings clientTls() {

@@ -57,7 +57,9 @@ public interface Transport {
      * @param address the address to bind; port 0 picks a free port
      * @param tls the listener's TLS settings (certificate and key; trusted CA when client
      *     certificates are required)
-     * @param alpn the ALPN ids accepted
+     * @param alpn the ALPN ids accepted; when several are offered by a dialer and the TLS
+     *     implementation lets the server choose, the first of this set's iteration order wins,
+     *     so pass an ordered set (most preferred first)
      * @param options timeouts, windows and the connection limit
      * @param handler called once for each inbound stream
      * @return the running listener

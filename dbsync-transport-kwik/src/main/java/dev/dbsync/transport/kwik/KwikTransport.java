@@ -113,7 +113,7 @@ public final class KwikTransport implements Transport {
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
-        return KwikListener.start(address, tls, Set.copyOf(alpn), options, handler);
+        return KwikListener.start(address, tls, java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(alpn)), options, handler);
     }
 
     @Override

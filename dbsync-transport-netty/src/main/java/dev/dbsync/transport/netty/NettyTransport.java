@@ -97,7 +97,7 @@ public final class NettyTransport implements Transport {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
         NativeQuic.ensureAvailable(address.toString());
-        return QuicListener.start(address, tls, Set.copyOf(checkAlpn(List.copyOf(alpn))), options, handler);
+        return QuicListener.start(address, tls, java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(checkAlpn(List.copyOf(alpn)))), options, handler);
     }
 
     private static List<String> checkAlpn(List<String> alpn) {

@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -103,7 +102,7 @@ public final class SubscriberEngine implements AutoCloseable {
         });
         TransportOptions options = TransportOptions.builder().maxConnections(config.maxConnections()).build();
         listener = config.transport().listen(config.listenAddress(), config.tls(),
-                Set.of(Dbsync.ALPN_V2, Dbsync.ALPN_V1), options, this::handle);
+                Dbsync.ACCEPTED_ALPN, options, this::handle);
         LOG.info("subscriber for {} listening on {} ({})", store.database(), listener.localAddress(),
                 config.transport().name());
         return listener.localAddress();

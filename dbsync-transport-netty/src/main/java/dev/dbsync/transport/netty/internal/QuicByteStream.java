@@ -113,7 +113,7 @@ final class QuicByteStream extends ChannelInboundHandlerAdapter implements Inbou
             long code = ((QuicStreamResetException) cause).applicationProtocolCode();
             IOException reset = new IOException(connection.peer() + ": the peer aborted the stream (code " + code + ")",
                     cause);
-            inbox.fail(reset);
+            inbox.reset(reset);
             // a reset stream may already be collected by quiche: later writes would then queue forever
             outbox.fail(reset);
         } else {

@@ -93,6 +93,23 @@ final class StreamInbox extends InputStream {
         }
     }
 
+    /**
+     * The peer reset its side of the stream: later reads fail (after the bytes already queued)
+     * even if an end-of-stream event was seen first, since the data may be truncated.
+     *
+     * @param cause the reset, as an {@link IOException}
+     */
+    void reset(IOException cause) {
+        lock.lock();
+        try {
+            eof = false;
+            failure = cause;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Drops queued and future bytes (the reader has given up) and keeps the peer's data flowing. */
     void discard() {
         lock.lock();
