@@ -1,0 +1,113 @@
+package dev.dbsync.filter;
+
+import dev.dbsync.api.FilterException;
+import dev.dbsync.api.FilterSpec;
+import dev.dbsync.api.PartialTable;
+import dev.dbsync.filter.internal.PublicationPlan;
+import dev.dbsync.filter.internal.SourceCatalog;
+import dev.dbsync.filter.internal.WhereClauseParser;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Checks a {@link FilterSpec} before anything is published.
+ *
+ * <p>{@link #validate(FilterSpec)} is the allowlist check of every WHERE clause: each must be
+ * a single SQLite expression made of column references, literals, operators,
+ * {@code IS [NOT] NULL}, {@code [NOT] IN} over literals, {@code [NOT] BETWEEN},
+ * {@code LIKE}/{@code GLOB} (with {@code ESCAPE}), {@code CASE}, {@code CAST}, parentheses and
+ * calls of deterministic scalar functions ({@code lower}, {@code upper}, {@code length},
+ * {@code abs}, {@code coalesce}, {@code ifnull}, {@code nullif}, {@code substr}, {@code trim},
+ * {@code instr}, {@code round}, {@code date}, {@code time}, {@code datetime},
+ * {@code julianday}, {@code strftime}, {@code json_extract}, …). Anything else — {@code ;},
+ * comments, subqueries, statement keywords, parameters, other functions, unbalanced
+ * parentheses, empty clauses, nesting deeper than 200 levels — is rejected with a
+ * {@link FilterException} naming the table, the token and its character position. Clauses of
+ * any length are checked in linear time without deep recursion.
+ *
+ * <p>{@link #validateAgainst(FilterSpec, Path)} also checks the spec against a source
+ * database: every table, view and column named must exist (compared case-insensitively, as
+ * SQLite does), and each WHERE clause is compiled by SQLite against its table.
+ *
+ * <pre>{@code
+ * FilterValidator.validate(spec);                              // syntax only
+ * FilterValidator.validateAgainst(spec, Path.of("bo.db"));    // and names, compiled by SQLite
+ * }</pre>
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class FilterValidator {
+    private FilterValidator() {
+    }
+
+    /**
+     * Checks the structure of the spec and the syntax of every WHERE clause.
+     *
+     * @param spec the spec to check
+     * @throws FilterException if a clause is not an allowed expression, or a partial table
+     *     lists a column twice
+     */
+    public static void validate(FilterSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        for (Map.Entry<String, String> e : spec.filteredTables().entrySet()) {
+            WhereClauseParser.check(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, PartialTable> e : spec.partialTables().entrySet()) {
+            PartialTable p = e.getValue();
+            Set<String> seen = new HashSet<>();
+            for (String column : p.columns()) {
+                if (!seen.add(column.toLowerCase(Locale.ROOT))) {
+                    throw new FilterException(e.getKey(), "partial table '" + e.getKey() + "' lists column '"
+                            + column + "' twice");
+                }
+            }
+            if (p.hasWhere()) {
+                WhereClauseParser.check(e.getKey(), p.where());
+            }
+        }
+    }
+
+    /**
+     * Checks the spec as {@link #validate(FilterSpec)} does, then against the main schema of
+     * an open SQLite connection: every table, view and column named must exist, and each
+     * WHERE clause must compile against its table. Reads only; runs no WHERE clause.
+     *
+     * @param spec the spec to check
+     * @param source an open connection to the source database (sqlite-jdbc)
+     * @throws FilterException if the spec does not fit the source, with SQLite's own message
+     *     for a clause it cannot compile
+     */
+    public static void validateAgainst(FilterSpec spec, Connection source) {
+        validate(spec);
+        try {
+            PublicationPlan.resolve(spec, SourceCatalog.read(source, "main"), source);
+        } catch (SQLException e) {
+            throw new FilterException(null, null, -1, "cannot read the source schema: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the source database read-only and checks the spec against it, as
+     * {@link #validateAgainst(FilterSpec, Connection)} does.
+     *
+     * @param spec the spec to check
+     * @param source path of the source SQLite database
+     * @throws FilterException if the spec does not fit the source
+     * @throws dev.dbsync.api.DbsyncException if the source cannot be opened
+     */
+    public static void validateAgainst(FilterSpec spec, Path source) {
+        validate(spec);
+        try (Connection c = SourceCatalog.openReadOnly(source)) {
+            validateAgainst(spec, c);
+        } catch (SQLException e) {
+            throw new dev.dbsync.api.DbsyncException("cannot open source database " + source + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}

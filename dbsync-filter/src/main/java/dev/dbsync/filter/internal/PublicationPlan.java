@@ -1,0 +1,138 @@
+package dev.dbsync.filter.internal;
+
+import dev.dbsync.api.FilterException;
+import dev.dbsync.api.FilterSpec;
+import dev.dbsync.api.PartialTable;
+import dev.dbsync.filter.internal.SourceCatalog.ColumnInfo;
+import dev.dbsync.filter.internal.SourceCatalog.TableInfo;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@link FilterSpec} resolved against a source catalog: the tables to publish with their
+ * stored names, row filters and blanked columns, and the views, each list in a fixed order
+ * (by name) so that production is deterministic whatever order the spec lists them in.
+ *
+ * @param tables the tables to publish, sorted by name
+ * @param views the views to publish (stored name, CREATE VIEW statement), sorted by name
+ */
+public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, String>> views) {
+    private static final Comparator<String> BY_NAME =
+            Comparator.comparing((String n) -> n.toLowerCase(Locale.ROOT)).thenComparing(Comparator.naturalOrder());
+
+    /** How a table is published. */
+    public enum Category {
+        /** Every row, every column. */
+        FULL,
+        /** The rows matching a WHERE clause. */
+        FILTERED,
+        /** Some columns, of the rows matching an optional WHERE clause. */
+        PARTIAL
+    }
+
+    /**
+     * One table to publish.
+     *
+     * @param info the table in the source
+     * @param category how it is published
+     * @param where its row filter, if any
+     * @param blanked the columns whose values are withheld (never generated columns)
+     */
+    public record PlannedTable(TableInfo info, Category category, Optional<String> where, List<ColumnInfo> blanked) {
+        /**
+         * @param column a column name
+         * @return true when the column's values are withheld
+         */
+        public boolean isBlanked(String column) {
+            return blanked.stream().anyMatch(c -> c.name().equalsIgnoreCase(column));
+        }
+    }
+
+    /**
+     * Resolves a spec against a catalog and compiles each WHERE clause with SQLite.
+     *
+     * @param spec the spec, already syntax-checked
+     * @param catalog the source schema
+     * @param connection the connection the catalog was read from, to compile the clauses
+     * @return the plan
+     * @throws FilterException if a name does not exist or a clause does not compile
+     */
+    public static PublicationPlan resolve(FilterSpec spec, SourceCatalog catalog, Connection connection) {
+        List<PlannedTable> tables = new ArrayList<>();
+        for (String t : spec.fullTables()) {
+            tables.add(new PlannedTable(find(catalog, t), Category.FULL, Optional.empty(), List.of()));
+        }
+        for (Map.Entry<String, String> e : spec.filteredTables().entrySet()) {
+            tables.add(new PlannedTable(find(catalog, e.getKey()), Category.FILTERED, Optional.of(e.getValue()),
+                    List.of()));
+        }
+        for (Map.Entry<String, PartialTable> e : spec.partialTables().entrySet()) {
+            TableInfo info = find(catalog, e.getKey());
+            PartialTable p = e.getValue();
+            for (String column : p.columns()) {
+                if (info.column(column).isEmpty()) {
+                    throw new FilterException(e.getKey(), "partial table '" + e.getKey() + "' has no column '"
+                            + column + "'");
+                }
+            }
+            List<ColumnInfo> blanked = new ArrayList<>();
+            for (ColumnInfo c : info.columns()) {
+                boolean listed = p.columns().stream().anyMatch(n -> n.equalsIgnoreCase(c.name()));
+                if (!listed && !c.generated() && c.hidden() == 0) {
+                    if (info.withoutRowid() && c.pk() > 0) {
+                        throw new FilterException(e.getKey(), "partial table '" + e.getKey()
+                                + "' is WITHOUT ROWID: its PRIMARY KEY column '" + c.name() + "' must be published");
+                    }
+                    blanked.add(c);
+                }
+            }
+            tables.add(new PlannedTable(info, Category.PARTIAL,
+                    p.hasWhere() ? Optional.of(p.where()) : Optional.empty(), List.copyOf(blanked)));
+        }
+        for (PlannedTable t : tables) {
+            if (t.where().isPresent()) {
+                compile(connection, catalog.schema(), t.info().name(), t.where().get());
+            }
+        }
+        tables.sort(Comparator.comparing(t -> t.info().name(), BY_NAME));
+        List<Map.Entry<String, String>> views = new ArrayList<>();
+        for (String v : spec.views()) {
+            views.add(catalog.view(v).orElseThrow(() -> new FilterException(v, "view '" + v
+                    + "' named in the filter spec does not exist in the source")));
+        }
+        views.sort(Map.Entry.comparingByKey(BY_NAME));
+        return new PublicationPlan(List.copyOf(tables), List.copyOf(views));
+    }
+
+    private static TableInfo find(SourceCatalog catalog, String table) {
+        Optional<TableInfo> info = catalog.table(table);
+        if (info.isPresent()) {
+            return info.get();
+        }
+        if (catalog.isShadowTable(table)) {
+            throw new FilterException(table, "table '" + table
+                    + "' is a shadow table of a virtual table; publish the virtual table instead");
+        }
+        if (catalog.view(table).isPresent()) {
+            throw new FilterException(table, "'" + table + "' is a view; list it in the spec's views");
+        }
+        throw new FilterException(table, "table '" + table + "' named in the filter spec does not exist in the source");
+    }
+
+    private static void compile(Connection c, String schema, String table, String where) {
+        String sql = "SELECT 1 FROM " + SqlNames.quote(schema) + "." + SqlNames.quote(table) + " WHERE (" + where + ")";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.getMetaData();
+        } catch (SQLException e) {
+            throw new FilterException(table, null, -1, "table '" + table + "': SQLite cannot compile the WHERE clause: "
+                    + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package dev.dbsync.filter.internal;
+
+import dev.dbsync.api.FilterException;
+import dev.dbsync.api.FilterSpec;
+import dev.dbsync.filter.TableReport;
+import dev.dbsync.filter.internal.PublicationPlan.Category;
+import dev.dbsync.filter.internal.PublicationPlan.PlannedTable;
+import dev.dbsync.filter.internal.SourceCatalog.ColumnInfo;
+import dev.dbsync.filter.internal.SourceCatalog.IndexInfo;
+import dev.dbsync.filter.internal.SourceCatalog.TableInfo;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fills a new, empty destination database with the published part of a source database,
+ * without ever writing an unpublished byte: the source is attached read-only and, inside one
+ * read transaction, each published table is created from its DDL and filled by
+ * {@code INSERT … SELECT} of only its published rows and columns, in rowid / primary-key
+ * order; then its indexes are built (except those over blanked columns). Triggers are never
+ * copied; listed views are created last and must compile against the published tables.
+ */
+public final class SnapshotWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotWriter.class);
+    private static final String SRC = "dbsync_source";
+
+    private SnapshotWriter() {
+    }
+
+    /**
+     * Writes the snapshot.
+     *
+     * @param dest an open connection to the new, empty destination database
+     * @param source path of the source database
+     * @param spec the spec, already syntax-checked
+     * @param pageSize the destination's page size
+     * @return one report per published table, in the order written
+     * @throws SQLException if SQLite fails
+     * @throws FilterException if the spec does not fit the source
+     */
+    public static List<TableReport> write(Connection dest, Path source, FilterSpec spec, int pageSize)
+            throws SQLException {
+        try (Statement s = dest.createStatement()) {
+            s.execute("PRAGMA main.page_size = " + pageSize);
+            s.execute("PRAGMA main.auto_vacuum = NONE");
+            s.execute("PRAGMA encoding = '" + SourceHeader.encoding(source) + "'");
+            s.execute("PRAGMA main.journal_mode = OFF");
+            s.execute("PRAGMA main.synchronous = OFF");
+            s.execute("PRAGMA main.locking_mode = EXCLUSIVE");
+            s.execute("PRAGMA main.cache_size = -32768");
+            s.execute("PRAGMA foreign_keys = OFF");
+            s.execute("PRAGMA trusted_schema = OFF");
+            try (PreparedStatement attach = dest.prepareStatement("ATTACH DATABASE ? AS " + SRC)) {
+                attach.setString(1, source.toAbsolutePath().toUri() + "?mode=ro");
+                attach.execute();
+            }
+            List<TableReport> reports = new ArrayList<>();
+            PublicationPlan plan;
+            s.execute("BEGIN");
+            try {
+                plan = PublicationPlan.resolve(spec, SourceCatalog.read(dest, SRC), dest);
+                List<PlannedTable> rebuilds = new ArrayList<>();
+                for (PlannedTable t : plan.tables()) {
+                    reports.add(copy(dest, t, rebuilds));
+                }
+                for (PlannedTable t : rebuilds) {
+                    s.execute("INSERT INTO main." + q(t.info().name()) + "(" + q(t.info().name())
+                            + ") VALUES ('rebuild')");
+                }
+                s.execute("PRAGMA main.user_version = " + longOf(s, "PRAGMA " + SRC + ".user_version"));
+                s.execute("PRAGMA main.application_id = " + longOf(s, "PRAGMA " + SRC + ".application_id"));
+                s.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(s);
+                throw e;
+            }
+            s.execute("DETACH DATABASE " + SRC);
+            createViews(dest, s, plan.views());
+            if (longOf(s, "PRAGMA freelist_count") > 0) {
+                s.execute("VACUUM");
+            }
+            s.execute("PRAGMA main.journal_mode = DELETE");
+            return reports;
+        }
+    }
+
+    private static TableReport copy(Connection dest, PlannedTable t, List<PlannedTable> rebuilds) throws SQLException {
+        TableInfo info = t.info();
+        String name = info.name();
+        try (Statement s = dest.createStatement()) {
+            if (info.virtual()) {
+                s.execute(info.sql());
+                Optional<String> content = Fts5Options.externalContent(info.sql());
+                if (content.isPresent()) {
+                    if (content.get().isEmpty()) {
+                        throw new FilterException(name, "virtual table '" + name
+                                + "' is contentless: its rows cannot be republished");
+                    }
+                    if (t.category() != Category.FULL) {
+                        throw new FilterException(name, "external-content table '" + name
+                                + "' can only be published whole (it indexes its published content table)");
+                    }
+                    rebuilds.add(t);
+                    return new TableReport(name, 0, 0);
+                }
+                s.execute(insertSelect(t, List.of("rowid"), "ORDER BY rowid"));
+                return report(s, t);
+            }
+            boolean rawCopy = t.category() == Category.FULL
+                    && info.columns().stream().allMatch(c -> c.hidden() == 0);
+            if (rawCopy) {
+                // same DDL and indexes on an empty table: SQLite's transfer optimization copies
+                // records and index entries as they are, in order, like VACUUM does
+                s.execute(info.sql());
+                createIndexes(s, t);
+                s.execute("INSERT INTO main." + q(name) + " SELECT * FROM " + SRC + "." + q(name));
+                return report(s, t);
+            }
+            String alias = info.rowidAlias().orElse(null);
+            s.execute(t.blanked().isEmpty() ? info.sql()
+                    : TableDdl.withoutBlankedConstraints(info.sql(), t::isBlanked, alias));
+            List<String> extra = new ArrayList<>();
+            String order = "";
+            if (!info.withoutRowid()) {
+                Optional<String> rowid = rowidName(info);
+                if (rowid.isPresent()) {
+                    order = "ORDER BY " + rowid.get();
+                    if (alias == null) {
+                        extra.add(rowid.get());
+                    }
+                }
+            }
+            s.execute(insertSelect(t, extra, order));
+            TableReport r = report(s, t);
+            createIndexes(s, t);
+            return r;
+        }
+    }
+
+    private static String insertSelect(PlannedTable t, List<String> rowid, String order) {
+        TableInfo info = t.info();
+        List<String> targets = new ArrayList<>(rowid);
+        List<String> values = new ArrayList<>(rowid);
+        for (ColumnInfo c : info.columns()) {
+            if (c.generated() || c.hidden() != 0) {
+                continue;
+            }
+            targets.add(q(c.name()));
+            if (!t.isBlanked(c.name())) {
+                values.add(q(c.name()));
+            } else if (c.notNull() && !info.rowidAlias().map(c.name()::equalsIgnoreCase).orElse(false)) {
+                values.add(zeroValue(c, info.strict()));
+            } else {
+                values.add("NULL");
+            }
+        }
+        String from = SRC + "." + q(info.name()) + (info.withoutRowid() ? " NOT INDEXED" : "");
+        return "INSERT INTO main." + q(info.name()) + "(" + String.join(", ", targets) + ") SELECT "
+                + String.join(", ", values) + " FROM " + from
+                + t.where().map(w -> " WHERE (" + w + ")").orElse("") + (order.isEmpty() ? "" : " " + order);
+    }
+
+    /** The zero value of a NOT NULL column's type, following SQLite's affinity rules. */
+    static String zeroValue(ColumnInfo c, boolean strict) {
+        String type = c.declaredType() == null ? "" : c.declaredType().toUpperCase(Locale.ROOT);
+        if (strict) {
+            return switch (type) {
+                case "INT", "INTEGER" -> "0";
+                case "REAL" -> "0.0";
+                case "BLOB" -> "X''";
+                default -> "''";
+            };
+        }
+        if (type.contains("INT")) {
+            return "0";
+        }
+        if (type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT")) {
+            return "''";
+        }
+        if (type.contains("REAL") || type.contains("FLOA") || type.contains("DOUB")) {
+            return "0.0";
+        }
+        return "''";
+    }
+
+    private static Optional<String> rowidName(TableInfo info) {
+        for (String candidate : List.of("rowid", "_rowid_", "oid")) {
+            if (info.column(candidate).isEmpty()) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void createIndexes(Statement s, PlannedTable t) throws SQLException {
+        for (IndexInfo index : t.info().indexes()) {
+            if (touchesBlanked(index.sql(), t)) {
+                LOG.debug("index {} of {} skipped: it covers a blanked column", index.name(), t.info().name());
+                continue;
+            }
+            s.execute(index.sql());
+        }
+    }
+
+    private static boolean touchesBlanked(String indexSql, PlannedTable t) {
+        if (t.blanked().isEmpty()) {
+            return false;
+        }
+        List<Token> tokens = SqlLexer.tokenize(indexSql);
+        boolean body = false;
+        for (Token tok : tokens) {
+            if (tok.kind() == TokenKind.OPERATOR && tok.text(indexSql).equals("(")) {
+                body = true;
+            }
+            if (body && (tok.kind() == TokenKind.WORD || tok.kind() == TokenKind.QUOTED_ID)
+                    && t.isBlanked(tok.identifier(indexSql))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static TableReport report(Statement s, PlannedTable t) throws SQLException {
+        long published = longOf(s, "SELECT changes()");
+        long withheld = 0;
+        if (t.category() != Category.FULL) {
+            withheld = longOf(s, "SELECT count(*) FROM " + SRC + "." + q(t.info().name())) - published;
+        }
+        return new TableReport(t.info().name(), published, withheld);
+    }
+
+    private static void createViews(Connection dest, Statement s, List<Map.Entry<String, String>> views)
+            throws SQLException {
+        if (views.isEmpty()) {
+            return;
+        }
+        s.execute("BEGIN");
+        try {
+            for (Map.Entry<String, String> v : views) {
+                try {
+                    s.execute(v.getValue());
+                    try (PreparedStatement check = dest.prepareStatement("SELECT * FROM main." + q(v.getKey()))) {
+                        check.getMetaData();
+                    }
+                } catch (SQLException e) {
+                    throw new FilterException(v.getKey(), null, -1, "view '" + v.getKey()
+                            + "' does not compile against the published tables: " + e.getMessage(), e);
+                }
+            }
+            s.execute("COMMIT");
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(s);
+            throw e;
+        }
+    }
+
+    private static long longOf(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private static void rollbackQuietly(Statement s) {
+        try {
+            s.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // no transaction left to roll back; the file is deleted by the caller anyway
+        }
+    }
+
+    private static String q(String name) {
+        return SqlNames.quote(name);
+    }
+}
