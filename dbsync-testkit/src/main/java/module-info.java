@@ -7,4 +7,6 @@ module dev.dbsync.testkit {
     requires org.bouncycastle.pkix;
 
     exports dev.dbsync.testkit;
+
+    provides dev.dbsync.api.transport.Transport with dev.dbsync.testkit.TcpTlsTransport;
 }

@@ -67,7 +67,7 @@ public final class PayloadReader extends InputStream {
         }
         int n = decoded.read(b, off, (int) Math.min(len, left));
         if (n < 0) {
-            throw new ProtocolException(source.count(), "payload truncated: declared " + meta.size()
+            throw new PayloadSizeException(source.count(), "payload truncated: declared " + meta.size()
                     + " bytes, got " + produced);
         }
         sha256.update(b, off, n);
@@ -77,7 +77,7 @@ public final class PayloadReader extends InputStream {
 
     private void checkEnd() throws IOException {
         if (decoded.read() >= 0) {
-            throw new ProtocolException(source.count(), "payload is longer than its declared size of "
+            throw new PayloadSizeException(source.count(), "payload is longer than its declared size of "
                     + meta.size() + " bytes");
         }
         if (meta.compressed() && source.read() >= 0) {

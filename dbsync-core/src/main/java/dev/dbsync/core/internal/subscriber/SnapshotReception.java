@@ -1,0 +1,169 @@
+package dev.dbsync.core.internal.subscriber;
+
+import dev.dbsync.api.IntegrityException;
+import dev.dbsync.api.ProtocolException;
+import dev.dbsync.api.SnapshotMeta;
+import dev.dbsync.core.RejectReason;
+import dev.dbsync.core.internal.wire.Ack;
+import dev.dbsync.core.internal.wire.PayloadReader;
+import dev.dbsync.core.internal.wire.PayloadSizeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Receives one accepted payload into a temp file beside the database, fsyncs and verifies it
+ * (size, SHA-256, {@code PRAGMA quick_check}), then, holding the swap lock, checks that it is
+ * still newer than what is served and installs it. Produces the acknowledgement.
+ */
+final class SnapshotReception {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotReception.class);
+    private static final int BUFFER = 64 * 1024;
+
+    private final SubscriberEngine engine;
+    private final StallWatchdog.Guard guard;
+    private final InputStream in;
+    private final SnapshotMeta meta;
+    private final long offset;
+    private final String peer;
+
+    SnapshotReception(SubscriberEngine engine, StallWatchdog.Guard guard, InputStream in, SnapshotMeta wireMeta,
+                      long offset, String peer) {
+        this.engine = engine;
+        this.guard = guard;
+        this.in = in;
+        this.meta = wireMeta;
+        this.offset = offset;
+        this.peer = peer;
+    }
+
+    /** Thrown when writing the temp file fails, to tell local failures from the peer's. */
+    private static final class LocalIoException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LocalIoException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    Ack run() {
+        SnapshotStore store = engine.store();
+        Path temp = store.newTempFile();
+        boolean crashed = false;
+        try {
+            PayloadReader reader = new PayloadReader(in, meta, offset);
+            long start = System.nanoTime();
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                receive(reader, ch);
+                engine.metrics().received(reader.sourceOffset() - offset);
+                guard.pause(true);
+                long received = System.nanoTime();
+                engine.metrics().receiveTime(Duration.ofNanos(received - start));
+                ch.force(true);
+                store.step(SwapStep.TEMP_SYNCED);
+            }
+            long verifyStart = System.nanoTime();
+            reader.verify();
+            SnapshotStore.quickCheck(temp);
+            engine.metrics().verifyTime(Duration.ofNanos(System.nanoTime() - verifyStart));
+            store.step(SwapStep.VERIFIED);
+            return install(temp);
+        } catch (PayloadSizeException e) {
+            return failed(RejectReason.SIZE_MISMATCH, e.getMessage());
+        } catch (ProtocolException e) {
+            return failed(guard.fired() ? RejectReason.STALLED : RejectReason.PROTOCOL_ERROR, e.getMessage());
+        } catch (IntegrityException e) {
+            return failed(e.expected().isEmpty() ? RejectReason.CORRUPT_DATABASE : RejectReason.HASH_MISMATCH,
+                    e.getMessage());
+        } catch (LocalIoException e) {
+            return failed(RejectReason.IO_ERROR, "writing " + temp.getFileName() + " failed: " + e.getMessage());
+        } catch (IOException e) {
+            if (guard.fired()) {
+                return failed(RejectReason.STALLED, "no data for the stall timeout; cut off");
+            }
+            return failed(RejectReason.PROTOCOL_ERROR, "the stream failed: " + e);
+        } catch (Error e) {
+            crashed = true;
+            throw e;
+        } finally {
+            if (!crashed) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    LOG.warn("cannot remove {}: {}", temp, e.toString());
+                }
+            }
+        }
+    }
+
+    private void receive(PayloadReader reader, FileChannel ch) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        ByteBuffer bb = ByteBuffer.wrap(buf);
+        int n;
+        while ((n = reader.read(buf, 0, buf.length)) >= 0) {
+            bb.clear().limit(n);
+            try {
+                while (bb.hasRemaining()) {
+                    ch.write(bb);
+                }
+            } catch (IOException e) {
+                throw new LocalIoException(e);
+            }
+        }
+    }
+
+    private Ack install(Path temp) throws IOException {
+        engine.swapLock().lock();
+        try {
+            Optional<ServedSnapshot> cur = engine.current();
+            if (cur.isPresent() && cur.get().meta().hash().equals(meta.hash())) {
+                LOG.info("{} from {} is already served (another push installed it)", SubscriberEngine.describe(meta), peer);
+                return ok(cur.get());
+            }
+            if (cur.isPresent() && meta.version() <= cur.get().meta().version()) {
+                return failed(RejectReason.STALE_VERSION, "version " + meta.version()
+                        + " is no longer newer than the served " + cur.get().meta().version());
+            }
+            ServedSnapshot next = new ServedSnapshot(meta.withCompressed(false), Instant.now().getEpochSecond());
+            boolean[] renamed = new boolean[1];
+            try {
+                engine.store().install(temp, next, move -> engine.dataSource().swap(() -> {
+                    move.move();
+                    renamed[0] = true;
+                }));
+            } catch (IOException e) {
+                if (!renamed[0]) {
+                    return failed(RejectReason.IO_ERROR, "installing failed before the rename: " + e.getMessage());
+                }
+                LOG.error("{} is in place but its meta could not be committed ({}); a restart commits the pending meta",
+                        SubscriberEngine.describe(meta), e.toString());
+            }
+            LOG.info("swapped in {} from {} ({} bytes)", SubscriberEngine.describe(meta), peer, meta.size());
+            engine.swapped(next);
+            return ok(next);
+        } finally {
+            engine.swapLock().unlock();
+        }
+    }
+
+    private static Ack ok(ServedSnapshot s) {
+        return new Ack(true, s.meta().version(), s.meta().hash(), Optional.empty(), "");
+    }
+
+    private Ack failed(RejectReason reason, String message) {
+        engine.refused(reason, message, meta);
+        Optional<ServedSnapshot> cur = engine.current();
+        return new Ack(false, cur.map(s -> s.meta().version()).orElse(0L), cur.map(s -> s.meta().hash()).orElse(""),
+                Optional.of(reason), message);
+    }
+}
