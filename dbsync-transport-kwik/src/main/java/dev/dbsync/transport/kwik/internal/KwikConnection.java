@@ -1,0 +1,88 @@
+package dev.dbsync.transport.kwik.internal;
+
+import dev.dbsync.api.TransportException;
+import dev.dbsync.api.transport.Endpoint;
+import dev.dbsync.api.transport.TransportConnection;
+import dev.dbsync.api.transport.TransportOptions;
+import dev.dbsync.api.transport.TransportStream;
+import tech.kwik.core.QuicClientConnection;
+import tech.kwik.core.QuicStream;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A dialled kwik connection. Closing it sends CONNECTION_CLOSE at once: the caller waits for
+ * the peer's answer (or EOF) before closing, since kwik cannot report that sent data was
+ * acknowledged.
+ */
+final class KwikConnection implements TransportConnection {
+    private final QuicClientConnection connection;
+    private final Endpoint endpoint;
+    private final String alpn;
+    private final TransportOptions options;
+    private final List<X509Certificate> peerCertificates;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    KwikConnection(QuicClientConnection connection, Endpoint endpoint, String alpn, TransportOptions options) {
+        this.connection = connection;
+        this.endpoint = endpoint;
+        this.alpn = alpn;
+        this.options = options;
+        List<X509Certificate> chain = connection.getServerCertificateChain();
+        this.peerCertificates = chain == null ? List.of() : List.copyOf(chain);
+        long seconds = Math.max(1, options.keepAlive().toSeconds());
+        if (options.keepAlive().compareTo(options.idleTimeout()) < 0) {
+            connection.keepAlive((int) Math.min(Integer.MAX_VALUE, seconds));
+        }
+    }
+
+    @Override
+    public String negotiatedAlpn() {
+        return alpn;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        InetSocketAddress a = connection.getServerAddress();
+        return a != null ? a : endpoint.toSocketAddress();
+    }
+
+    @Override
+    public List<X509Certificate> peerCertificates() {
+        return peerCertificates;
+    }
+
+    @Override
+    public TransportStream openStream() {
+        if (closed.get() || !connection.isConnected()) {
+            throw new TransportException(endpoint.toString(), "connection is closed");
+        }
+        try {
+            QuicStream s = connection.createStream(true);
+            return new KwikStream(s, streamTimeout(), endpoint + "#" + s.getStreamId());
+        } catch (IOException | RuntimeException e) {
+            throw new TransportException(endpoint.toString(), "cannot open a stream: " + e.getMessage(), e);
+        }
+    }
+
+    private Duration streamTimeout() {
+        return options.idleTimeout();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            connection.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "kwik connection to " + endpoint + " (" + alpn + ")";
+    }
+}

@@ -1,0 +1,122 @@
+package dev.dbsync.transport.kwik.internal;
+
+import dev.dbsync.api.TlsConfigException;
+import dev.dbsync.api.TransportException;
+import dev.dbsync.api.tls.TlsSettings;
+import dev.dbsync.api.transport.Endpoint;
+import dev.dbsync.api.transport.TransportConnection;
+import dev.dbsync.api.transport.TransportOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tech.kwik.core.QuicClientConnection;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Dials kwik connections. kwik's client offers a single ALPN id per handshake, so the ids are
+ * tried in the caller's order: a refusal for "no application protocol" moves to the next id,
+ * any other failure ends the dial.
+ */
+public final class KwikDialer {
+    private static final Logger LOG = LoggerFactory.getLogger(KwikDialer.class);
+    private static final String KWIK_WARNING_PROPERTY = "tech.kwik.core.no-security-warnings";
+
+    static {
+        // the dialer always disables kwik's host-name check (it checks names itself, see
+        // ServerIdentityTrustManager); kwik would print a warning to stdout each time
+        if (System.getProperty(KWIK_WARNING_PROPERTY) == null) {
+            System.setProperty(KWIK_WARNING_PROPERTY, "true");
+        }
+    }
+
+    private KwikDialer() {
+    }
+
+    /**
+     * Connects and completes the handshake.
+     *
+     * @param endpoint the listener
+     * @param tls this side's settings
+     * @param alpn ids offered, most preferred first
+     * @param options timeouts and windows
+     * @return the connection
+     * @throws TransportException if no handshake succeeds
+     * @throws TlsConfigException if the settings can verify no server
+     */
+    public static TransportConnection dial(Endpoint endpoint, TlsSettings tls, List<String> alpn, TransportOptions options) {
+        if (alpn.isEmpty()) {
+            throw new IllegalArgumentException("no ALPN id to offer");
+        }
+        if (!tls.insecureSkipVerify() && tls.trustedCertificates().isEmpty()) {
+            throw new TlsConfigException(tls.toString(), "a dialer needs a trusted CA (or the insecure development mode)");
+        }
+        if (tls.insecureSkipVerify()) {
+            LOG.warn("INSECURE: the certificate of {} is not verified (development only; anyone on the path can impersonate it)",
+                    endpoint);
+        }
+        List<String> refused = new ArrayList<>();
+        for (String id : alpn) {
+            QuicClientConnection conn = build(endpoint, tls, id, options);
+            try {
+                conn.connect();
+            } catch (IOException | RuntimeException e) {
+                conn.close();
+                if (isAlpnRefusal(e)) {
+                    refused.add(id);
+                    LOG.debug("{} refused ALPN {}", endpoint, id);
+                    continue;
+                }
+                throw new TransportException(endpoint.toString(), "QUIC handshake failed: " + describe(e), e);
+            }
+            return new KwikConnection(conn, endpoint, id, options);
+        }
+        throw new TransportException(endpoint.toString(), "no common ALPN id: the listener refused " + refused);
+    }
+
+    private static QuicClientConnection build(Endpoint endpoint, TlsSettings tls, String alpn, TransportOptions options) {
+        QuicClientConnection.Builder b = QuicClientConnection.newBuilder()
+                .host(endpoint.host())
+                .port(endpoint.port())
+                .applicationProtocol(alpn)
+                .connectTimeout(options.connectTimeout())
+                .maxIdleTimeout(options.idleTimeout())
+                .defaultStreamReceiveBufferSize(options.streamWindow())
+                .maxOpenPeerInitiatedBidirectionalStreams(0)
+                .maxOpenPeerInitiatedUnidirectionalStreams(0)
+                .logger(Slf4jKwikLogger.INSTANCE)
+                // turns kwik's host-name check off; the trust manager below does it (and the chain)
+                .noServerCertificateCheck()
+                .customTrustManager(tls.insecureSkipVerify()
+                        ? InsecureTrustManager.INSTANCE : new ServerIdentityTrustManager(tls, endpoint.host()));
+        if (tls.hasCertificate()) {
+            List<X509Certificate> chain = tls.certificateChain();
+            b.clientCertificate(chain.get(0)).clientCertificateKey(tls.privateKey().orElseThrow());
+        }
+        try {
+            return b.build();
+        } catch (IOException | RuntimeException e) {
+            throw new TransportException(endpoint.toString(), "cannot create a QUIC connection: " + describe(e), e);
+        }
+    }
+
+    private static boolean isAlpnRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            // kwik 0.10.8: "Handshake error: Server closed connection: TLS error 120: unsupported application protocol: x"
+            if (m.contains("tls error 120") || m.contains("unsupported application protocol")
+                    || m.contains("no_application_protocol")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable e) {
+        return e instanceof ConnectException || e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+}

@@ -1,0 +1,132 @@
+package dev.dbsync.transport.kwik.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The receiving side of a kwik stream, with a read timeout (kwik 0.10.8 has none: a read waits
+ * forever) and a reliable wake-up on abort: kwik 0.10.8 can miss waking a blocked reader when
+ * the stream is closed or reset (fixed upstream after 0.10.8), so on timeout or local abort the
+ * {@link StreamWatchdog} also interrupts the reading thread, and the interrupt is cleared before
+ * the read returns. Only one thread may read.
+ */
+final class TimedInputStream extends InputStream implements StreamWatchdog.Watched {
+    private final InputStream kwik;
+    private final long timeoutNanos;
+    private final Runnable onTimeout;
+    private final String name;
+    private final Object lock = new Object();
+    // guarded by lock
+    private Thread reader;
+    private long readSince;
+    private boolean interrupted;
+    private boolean timedOut;
+    private boolean aborted;
+
+    /**
+     * @param kwik kwik's input stream
+     * @param timeout how long one read may wait for data
+     * @param onTimeout aborts the stream (called on the watchdog thread)
+     * @param name the stream's name for messages
+     */
+    TimedInputStream(InputStream kwik, Duration timeout, Runnable onTimeout, String name) {
+        this.kwik = kwik;
+        this.timeoutNanos = timeout.toNanos();
+        this.onTimeout = onTimeout;
+        this.name = name;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+            return 0;
+        }
+        synchronized (lock) {
+            if (aborted) {
+                throw new IOException(name + ": stream aborted");
+            }
+            reader = Thread.currentThread();
+            readSince = System.nanoTime();
+        }
+        StreamWatchdog.watch(this);
+        try {
+            return kwik.read(b, off, len);
+        } catch (IOException e) {
+            synchronized (lock) {
+                if (timedOut) {
+                    SocketTimeoutException t = new SocketTimeoutException(
+                            name + ": no data for " + timeoutNanos / 1_000_000 + " ms");
+                    t.initCause(e);
+                    throw t;
+                }
+                if (aborted) {
+                    throw new IOException(name + ": stream aborted", e);
+                }
+            }
+            throw e;
+        } finally {
+            StreamWatchdog.unwatch(this);
+            synchronized (lock) {
+                reader = null;
+                if (interrupted) {
+                    interrupted = false;
+                    Thread.interrupted();
+                }
+            }
+        }
+    }
+
+    @Override
+    public int available() throws IOException {
+        return kwik.available();
+    }
+
+    @Override
+    public void inspect(long now) {
+        boolean abort = false;
+        synchronized (lock) {
+            if (reader != null && !timedOut && now - readSince > timeoutNanos) {
+                timedOut = true;
+                abort = true;
+            }
+        }
+        if (abort) {
+            onTimeout.run();
+            wakeReader();
+        }
+    }
+
+    /** Marks the stream aborted locally and wakes a blocked reader. */
+    void abort() {
+        synchronized (lock) {
+            aborted = true;
+        }
+        wakeReader();
+    }
+
+    private void wakeReader() {
+        synchronized (lock) {
+            if (reader != null && !interrupted) {
+                interrupted = true;
+                reader.interrupt();
+            }
+        }
+    }
+
+    /** Stops reading (kwik sends STOP_SENDING if the peer has not finished); idempotent. */
+    @Override
+    public void close() throws IOException {
+        kwik.close();
+    }
+}
