@@ -38,6 +38,11 @@ final class GuardedOutputStream extends OutputStream implements StreamWatchdog.W
     static final int CHUNK = 16 * 1024;
     /** How long a chunk may wait in kwik before the sender is re-triggered. */
     static final long STALL_NANOS = 200_000_000L;
+    /**
+     * Diagnostic switch, on unless the system property {@code dbsync.kwik.retriggerStalledSender}
+     * is {@code false}: turning it off shows kwik's stall (measurement programs only).
+     */
+    static final boolean RETRIGGER = !"false".equals(System.getProperty("dbsync.kwik.retriggerStalledSender"));
     private static final AtomicLong POKES = new AtomicLong();
     private static final byte[] NOTHING = new byte[0];
 
@@ -157,7 +162,7 @@ final class GuardedOutputStream extends OutputStream implements StreamWatchdog.W
             if (now - blockedSince > timeoutNanos) {
                 timedOut = true;
                 reset = true;
-            } else if (now - lastPoke > STALL_NANOS) {
+            } else if (RETRIGGER && now - lastPoke > STALL_NANOS) {
                 lastPoke = now;
                 pokeRequested = true;
                 POKES.incrementAndGet();

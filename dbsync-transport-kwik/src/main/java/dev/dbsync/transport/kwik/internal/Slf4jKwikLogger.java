@@ -23,8 +23,9 @@ public final class Slf4jKwikLogger extends BaseLogger {
 
     @Override
     public void error(String message) {
-        if (message != null && message.startsWith("Removed connection")) {
-            // logged by kwik's server for every connection the client closed first
+        if (message != null && (message.startsWith("Removed connection") || message.contains("looping in busy wait"))) {
+            // kwik's server logs the first for every connection the client closed first; the
+            // second is a self-diagnostic of kwik's sender with no effect on delivery
             LOG.debug("kwik: {}", message);
         } else {
             LOG.warn("kwik: {}", message);
