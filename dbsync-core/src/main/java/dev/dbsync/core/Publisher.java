@@ -222,12 +222,19 @@ public final class Publisher implements AutoCloseable {
      * Waits until every active target serves the latest snapshot.
      *
      * @param timeout how long to wait at most
-     * @return true when they all do; false on timeout, or when there is no snapshot or no target
+     * @return true when they all do; false on timeout (including when no snapshot was produced or
+     *     no target is known by then)
      * @throws InterruptedException if interrupted
      */
     public boolean awaitDelivery(Duration timeout) throws InterruptedException {
-        SnapshotMeta meta = last;
-        return meta != null && scheduler.awaitAll(meta.hash(), timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (last == null) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return scheduler.awaitAll(last.hash(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     /**

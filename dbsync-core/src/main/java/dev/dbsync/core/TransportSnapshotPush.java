@@ -10,8 +10,14 @@ import dev.dbsync.api.transport.Transport;
 import dev.dbsync.api.transport.TransportConnection;
 import dev.dbsync.api.transport.TransportOptions;
 import dev.dbsync.api.transport.TransportStream;
+import dev.dbsync.core.internal.wire.Ack;
+import dev.dbsync.core.internal.wire.Answer;
+import dev.dbsync.core.internal.wire.Encoding;
+import dev.dbsync.core.internal.wire.Offer;
 import dev.dbsync.core.internal.wire.PayloadWriter;
 import dev.dbsync.core.internal.wire.V1Frame;
+import dev.dbsync.core.internal.wire.V2Frame;
+import dev.dbsync.core.internal.wire.V2Json;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -55,7 +61,7 @@ final class TransportSnapshotPush implements SnapshotPush {
         } catch (IllegalArgumentException e) {
             throw new TransportException(target.endpoint(), "target '" + target.name() + "': " + e.getMessage(), e);
         }
-        try (TransportConnection connection = transport.dial(endpoint, tls, List.of(Dbsync.ALPN_V1), options)) {
+        try (TransportConnection connection = transport.dial(endpoint, tls, List.of(Dbsync.ALPN_V2, Dbsync.ALPN_V1), options)) {
             if (!cancel.onCancel(connection::close)) {
                 throw new TransportException(endpoint.toString(), "publisher is closing");
             }
@@ -63,12 +69,51 @@ final class TransportSnapshotPush implements SnapshotPush {
                 AtomicLong progress = new AtomicLong();
                 ScheduledFuture<?> watchdog = watchStall(stream, progress, endpoint);
                 try {
+                    if (Dbsync.ALPN_V2.equals(connection.negotiatedAlpn())) {
+                        return pushV2(endpoint, stream, snapshot, progress);
+                    }
                     return pushV1(stream, snapshot.meta().withCompressed(gzip), snapshot, progress);
                 } finally {
                     watchdog.cancel(false);
                 }
             }
         }
+    }
+
+    /** Offer, answer, payload, acknowledgement: see docs/protocol.md. */
+    private Outcome pushV2(Endpoint endpoint, TransportStream stream, PublishedSnapshot snapshot, AtomicLong progress)
+            throws IOException {
+        SnapshotMeta meta = snapshot.meta().withCompressed(false);
+        List<String> encodings = gzip ? List.of(Encoding.GZIP.wire(), Encoding.IDENTITY.wire())
+                : List.of(Encoding.IDENTITY.wire());
+        OutputStream out = new CountingOutput(stream.output(), progress);
+        InputStream in = stream.input();
+        V2Frame.write(out, V2Frame.OFFER, V2Json.encodeOffer(new Offer(meta, encodings, Offer.FULL)));
+        out.flush();
+        Answer answer = V2Json.decodeAnswer(V2Frame.read(in, V2Frame.ANSWER, V2Frame.MAX_REPLY_LENGTH, 0),
+                V2Frame.PREFIX_LENGTH);
+        progress.incrementAndGet();
+        switch (answer.action()) {
+            case SKIP:
+                out.close();
+                return new Outcome(answer.servedVersion(), answer.servedHash(), true);
+            case REJECT:
+                out.close();
+                throw new SnapshotRejectedException(endpoint.toString(), answer.reason().orElseThrow(),
+                        answer.message(), answer.servedVersion(), answer.servedHash());
+            default:
+                break;
+        }
+        try (InputStream file = snapshot.newInputStream()) {
+            PayloadWriter.write(file, out, answer.encoding().orElseThrow() == Encoding.GZIP);
+        }
+        out.close();
+        Ack ack = V2Json.decodeAck(V2Frame.read(in, V2Frame.ACK, V2Frame.MAX_REPLY_LENGTH, 0), V2Frame.PREFIX_LENGTH);
+        if (!ack.ok()) {
+            throw new SnapshotRejectedException(endpoint.toString(), ack.error().orElseThrow(), ack.message(),
+                    ack.version(), ack.hash());
+        }
+        return new Outcome(ack.version(), ack.hash(), true);
     }
 
     private Outcome pushV1(TransportStream stream, SnapshotMeta meta, PublishedSnapshot snapshot, AtomicLong progress)

@@ -35,6 +35,8 @@ abstract class SubscriberContract {
     static TestPki pki;
     static TestPki.Issued foCert;
     static TestPki.Issued boCert;
+    static TlsSettings serverTls;
+    static TlsSettings clientTls;
 
     @TempDir
     Path dir;
@@ -54,6 +56,8 @@ abstract class SubscriberContract {
         pki = TestPki.create(pkiDir, "ca");
         foCert = pki.server("fo");
         boCert = pki.client("bo");
+        serverTls = TlsSettings.mutualServer(foCert.certFile(), foCert.keyFile(), pki.caFile());
+        clientTls = TlsSettings.mutualClient(pki.caFile(), boCert.certFile(), boCert.keyFile());
     }
 
     @BeforeEach
@@ -71,11 +75,11 @@ abstract class SubscriberContract {
     }
 
     TlsSettings serverTls() {
-        return TlsSettings.mutualServer(foCert.certFile(), foCert.keyFile(), pki.caFile());
+        return serverTls;
     }
 
     TlsSettings clientTls() {
-        return TlsSettings.mutualClient(pki.caFile(), boCert.certFile(), boCert.keyFile());
+        return clientTls;
     }
 
     Subscriber.Builder subscriberBuilder() {

@@ -318,6 +318,36 @@ abstract class SubscriberProtocolSuite extends SubscriberContract {
     }
 
     @Test
+    void servesAPushWhile32OtherConnectionsAreOpenAndBoundsTheConnectionCount() throws Exception {
+        Subscriber s = start();
+        List<TransportConnection> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 32; i++) {
+                TransportConnection c = dialV2(s);
+                c.openStream().output().write(V2Frame.OFFER.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                idle.add(c);
+            }
+            assertThat(push(s, snapshot(1)).outcome()).isEqualTo(PushResult.Outcome.SWAPPED);
+        } finally {
+            idle.forEach(TransportConnection::close);
+        }
+        Subscriber bounded = start(b -> b.maxConnections(2).dbPath(dir.resolve("bounded.db")));
+        try (TransportConnection a = dialV2(bounded); TransportConnection b = dialV2(bounded)) {
+            a.openStream();
+            b.openStream();
+            Snap v1 = snapshot(1);
+            assertThatThrownBy(() -> push(bounded, v1)).isInstanceOf(dev.dbsync.api.DbsyncException.class);
+        }
+        await("a connection slot to free up", () -> {
+            try {
+                return push(bounded, snapshot(2)).outcome() == PushResult.Outcome.SWAPPED;
+            } catch (dev.dbsync.api.DbsyncException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
     void aPublisherWithoutAClientCertificateIsRefused() throws Exception {
         Subscriber s = start();
         SnapshotPusher anonymous = SnapshotPusher.builder().transport(transport())

@@ -144,7 +144,25 @@ public final class TcpTlsTransport implements Transport {
         }
     }
 
+    /**
+     * Client contexts by settings instance: building one decrypts the PKCS#12 key store, which
+     * costs hundreds of milliseconds on a slow machine. Settings are immutable, so a context
+     * built once serves every dial made with them.
+     */
+    private static final java.util.Map<TlsSettings, SSLContext> CLIENT_CONTEXTS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     private static SSLContext clientContext(TlsSettings tls) {
+        SSLContext cached = CLIENT_CONTEXTS.get(tls);
+        if (cached != null) {
+            return cached;
+        }
+        SSLContext built = buildClientContext(tls);
+        CLIENT_CONTEXTS.put(tls, built);
+        return built;
+    }
+
+    private static SSLContext buildClientContext(TlsSettings tls) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLSv1.3");
             TrustManager[] trust = tls.insecureSkipVerify()

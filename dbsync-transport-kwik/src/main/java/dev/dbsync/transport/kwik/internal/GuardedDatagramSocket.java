@@ -13,12 +13,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The listener's UDP socket, handed to kwik's server. It keeps kwik 0.10.8's
  * {@code System.exit(9)} unreachable: kwik's server {@code Receiver} calls
- * {@code System.exit(9)} when {@link #receive} throws while kwik is not closing. This socket
- * lets a receive failure escape only after {@link #shutdownStarted()} (called by our listener
- * just before it closes kwik's connector, which marks its receiver as closing before it
- * interrupts it or closes the socket) and once the socket is closed. Any other failure is
- * logged and the receive retried after a short pause, so a socket error never kills the
- * user's JVM; at worst the listener stops receiving until it is closed.
+ * {@code System.exit(9)} when {@link #receive} throws while kwik is not closing. kwik marks its
+ * receiver closing and only then interrupts the receiving thread, so this socket lets a receive
+ * failure escape only when the receiving thread has been interrupted after
+ * {@link #shutdownStarted()} (called by our listener before it closes kwik's connector). Any
+ * other failure is logged and the receive retried after a short pause: a socket error never
+ * kills the user's JVM; at worst the listener stops receiving until it is closed. This also
+ * lets our listener close the socket (release the port) before kwik has finished closing.
  */
 final class GuardedDatagramSocket extends DatagramSocket {
     private static final Logger LOG = LoggerFactory.getLogger(GuardedDatagramSocket.class);
@@ -46,7 +47,7 @@ final class GuardedDatagramSocket extends DatagramSocket {
                 super.receive(packet);
                 return;
             } catch (IOException | RuntimeException e) {
-                if (shuttingDown && isClosed()) {
+                if (shuttingDown && Thread.currentThread().isInterrupted()) {
                     throw e;
                 }
                 containedFailure(e);
@@ -57,7 +58,9 @@ final class GuardedDatagramSocket extends DatagramSocket {
     private void containedFailure(Exception e) throws IOException {
         long n = contained.incrementAndGet();
         long now = System.nanoTime();
-        if (n == 1 || now - lastLogNanos > LOG_INTERVAL_NANOS) {
+        if (shuttingDown) {
+            LOG.trace("UDP receive on a closing listener: {}", e.toString());
+        } else if (n == 1 || now - lastLogNanos > LOG_INTERVAL_NANOS) {
             lastLogNanos = now;
             LOG.warn("UDP receive on {} failed ({}); retrying (failure #{}): kwik would have called System.exit(9)",
                     getLocalSocketAddress(), e.toString(), n);
@@ -65,20 +68,21 @@ final class GuardedDatagramSocket extends DatagramSocket {
         try {
             Thread.sleep(RETRY_PAUSE_MILLIS);
         } catch (InterruptedException ie) {
-            // kwik interrupts its receiver only when shutting down, after marking it closing;
-            // the interrupt is not restored: it would make the next receive close the socket
             if (shuttingDown) {
+                // kwik's shutdown: its receiver is marked closing
+                Thread.currentThread().interrupt();
                 throw new SocketException("listener closing");
             }
+            // not kwik's shutdown: not restored, it would make the next receive close the socket
         }
     }
 
-    /** Marks the orderly shutdown: from now on receive failures may reach kwik. */
+    /** Marks the orderly shutdown: from now on kwik's interrupt lets a receive failure through. */
     void shutdownStarted() {
         shuttingDown = true;
     }
 
-    /** @return how many receive failures were contained instead of reaching kwik */
+    /** @return how many receive failures were kept from kwik */
     long containedFailures() {
         return contained.get();
     }

@@ -41,6 +41,7 @@ public final class KwikListener implements TransportListener {
     public static final long HANDLER_ERROR = 0x12;
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final String KEY_ALIAS = "dbsync";
+    private static final long CLOSE_WAIT_MILLIS = 2000;
 
     private final GuardedDatagramSocket socket;
     private final ServerConnector connector;
@@ -148,14 +149,21 @@ public final class KwikListener implements TransportListener {
             return;
         }
         socket.shutdownStarted();
+        // kwik's close waits up to 30 s for every connection, half-open ones included: give it
+        // a moment, then release the port anyway and let it finish on its own thread
+        Thread closer = new Thread(this::closeConnector, "dbsync-kwik-close-" + THREADS.incrementAndGet());
+        closer.setDaemon(true);
+        closer.start();
         try {
-            connector.close();
-        } catch (RuntimeException e) {
-            LOG.warn("closing kwik connector on {}: {}", localAddress, e.toString());
-        } finally {
-            socket.close();
-            handlers.shutdownNow();
+            closer.join(CLOSE_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        if (closer.isAlive()) {
+            LOG.debug("kwik still closing connections of {}; releasing the port now", localAddress);
+        }
+        socket.close();
+        handlers.shutdownNow();
         try {
             if (!handlers.awaitTermination(2, TimeUnit.SECONDS)) {
                 LOG.warn("stream handlers of {} still running after close", localAddress);
@@ -164,6 +172,14 @@ public final class KwikListener implements TransportListener {
             Thread.currentThread().interrupt();
         }
         LOG.info("kwik listener on {} closed", localAddress);
+    }
+
+    private void closeConnector() {
+        try {
+            connector.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing kwik connector on {}: {}", localAddress, e.toString());
+        }
     }
 
     private void serve(QuicStream stream, String alpn, InetSocketAddress remote) {

@@ -8,12 +8,17 @@ import java.util.Objects;
 
 /**
  * The receiving side of a kwik stream, with a read timeout (kwik 0.10.8 has none: a read waits
- * forever) and a reliable wake-up on abort: kwik 0.10.8 can miss waking a blocked reader when
- * the stream is closed or reset (fixed upstream after 0.10.8), so on timeout or local abort the
- * {@link StreamWatchdog} also interrupts the reading thread, and the interrupt is cleared before
- * the read returns. Only one thread may read.
+ * forever) and a reliable wake-up on reset or abort. kwik 0.10.8 can miss waking a blocked
+ * reader when the stream is reset by the peer, aborted or closed (it checks those flags before
+ * publishing the reader thread it would interrupt; fixed upstream after 0.10.8). kwik's read
+ * loop treats an interrupt as "check the flags again", so the {@link StreamWatchdog} nudges
+ * (interrupts) a reader blocked in kwik every {@link #NUDGE_NANOS}, and at once on timeout or
+ * local abort; the interrupt status is cleared before the read returns. Only one thread may
+ * read.
  */
 final class TimedInputStream extends InputStream implements StreamWatchdog.Watched {
+    /** How often a reader blocked in kwik is made to re-check for a reset it may have missed. */
+    static final long NUDGE_NANOS = 1_000_000_000L;
     private final InputStream kwik;
     private final long timeoutNanos;
     private final Runnable onTimeout;
@@ -22,6 +27,7 @@ final class TimedInputStream extends InputStream implements StreamWatchdog.Watch
     // guarded by lock
     private Thread reader;
     private long readSince;
+    private long lastNudge;
     private boolean interrupted;
     private boolean timedOut;
     private boolean aborted;
@@ -58,6 +64,7 @@ final class TimedInputStream extends InputStream implements StreamWatchdog.Watch
             }
             reader = Thread.currentThread();
             readSince = System.nanoTime();
+            lastNudge = readSince;
         }
         StreamWatchdog.watch(this);
         try {
@@ -96,9 +103,16 @@ final class TimedInputStream extends InputStream implements StreamWatchdog.Watch
     public void inspect(long now) {
         boolean abort = false;
         synchronized (lock) {
-            if (reader != null && !timedOut && now - readSince > timeoutNanos) {
+            if (reader == null) {
+                return;
+            }
+            if (!timedOut && now - readSince > timeoutNanos) {
                 timedOut = true;
                 abort = true;
+            } else if (now - lastNudge > NUDGE_NANOS) {
+                lastNudge = now;
+                interrupted = true;
+                reader.interrupt();
             }
         }
         if (abort) {
@@ -117,7 +131,7 @@ final class TimedInputStream extends InputStream implements StreamWatchdog.Watch
 
     private void wakeReader() {
         synchronized (lock) {
-            if (reader != null && !interrupted) {
+            if (reader != null) {
                 interrupted = true;
                 reader.interrupt();
             }
