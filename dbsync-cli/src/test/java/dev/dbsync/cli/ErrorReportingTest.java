@@ -32,7 +32,7 @@ class ErrorReportingTest {
     void verboseAddsTheStackTrace() {
         CliRun r = CliRun.of("verify", "--verbose", dir.resolve("none.db").toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("no such file").contains("at dev.dbsync.cli.");
+        assertThat(r.err()).contains("no such file").contains("ConfigurationException").contains("Inputs.existingFile(");
     }
 
     @Test
