@@ -5,8 +5,10 @@
 module dev.dbsync.connectivity {
     requires transitive dev.dbsync.api;
     requires transitive dev.dbsync.core;
+    requires transitive java.sql;
     requires dev.dbsync.watch;
-    requires java.sql;
+    requires org.xerial.sqlitejdbc;
+    requires com.fasterxml.jackson.core;
     requires org.slf4j;
 
     exports dev.dbsync.connectivity;
