@@ -6,6 +6,7 @@
 module dev.dbsync.cli {
     requires dev.dbsync.api;
     requires dev.dbsync.core;
+    requires dev.dbsync.connectivity;
     requires dev.dbsync.filter;
     requires dev.dbsync.testkit;
     requires info.picocli;

@@ -1,10 +1,12 @@
 package dev.dbsync.cli;
 
+import dev.dbsync.api.DbsyncException;
 import dev.dbsync.api.FilterSpec;
 import dev.dbsync.api.Target;
 import dev.dbsync.api.TargetProvider;
 import dev.dbsync.api.tls.TlsSettings;
 import dev.dbsync.api.transport.Transport;
+import dev.dbsync.connectivity.RoutesTargetProvider;
 import dev.dbsync.core.FilterSpecJson;
 import dev.dbsync.core.Publisher;
 import dev.dbsync.filter.FilterValidator;
@@ -47,7 +49,7 @@ final class PublishCommand implements Callable<Integer> {
         Map<String, String> list = new LinkedHashMap<>();
 
         @Option(names = "--routes-db", paramLabel = "PATH", required = true,
-                description = "Read targets from a routes database (dbsync-connectivity).")
+                description = "Read targets from the routes table of this database (rows with strategy dbsync or noop and a service_name dbsync:NAME), re-read before each push round.")
         Path routesDb;
     }
 
@@ -130,8 +132,14 @@ final class PublishCommand implements Callable<Integer> {
 
     private TargetProvider targetProvider() {
         if (targets.routesDb != null) {
-            throw new ConfigurationException("--routes-db " + targets.routesDb + ": routes databases need "
-                    + "dbsync-connectivity's RoutesTargetProvider, which this build does not include yet; use --target");
+            Inputs.existingFile(targets.routesDb, "--routes-db");
+            RoutesTargetProvider routes = RoutesTargetProvider.open(targets.routesDb);
+            try {
+                routes.targets(); // a missing routes table is a configuration error, found now rather than later
+            } catch (DbsyncException e) {
+                throw new ConfigurationException("--routes-db " + targets.routesDb + ": " + e.getMessage(), e);
+            }
+            return routes;
         }
         List<Target> list = new ArrayList<>();
         for (Map.Entry<String, String> e : targets.list.entrySet()) {
@@ -176,6 +184,7 @@ final class PublishCommand implements Callable<Integer> {
     }
 
     private String describeTargets() {
-        return String.join(", ", targets.list.keySet());
+        return targets.routesDb != null ? "the targets of routes database " + targets.routesDb
+                : String.join(", ", targets.list.keySet());
     }
 }

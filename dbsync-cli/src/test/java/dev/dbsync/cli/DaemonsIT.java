@@ -1,6 +1,7 @@
 package dev.dbsync.cli;
 
 import dev.dbsync.api.transport.Transport;
+import dev.dbsync.connectivity.RoutesSchema;
 import dev.dbsync.core.Transports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -128,6 +130,53 @@ class DaemonsIT {
                 sub.stop();
             }
         }
+    }
+
+    @Test
+    void publishesToTheFrontOfficesOfARoutesDatabase() throws Exception {
+        Path certs = dir.resolve("certs");
+        assertThat(CliRun.of("gencerts", "--out", certs.toString()).code()).isZero();
+        Path bo = dir.resolve("bo.db");
+        ForumDatabase.create(bo);
+        Path spec = Files.writeString(dir.resolve("spec.json"), ValidateFilterCommandTest.FORUM_SPEC);
+        int quicPort = freeUdpPort();
+        int subStatus = freeTcpPort();
+        Path routes = dir.resolve("routes.db");
+        RoutesSchema.init(routes);
+        try (Connection c = ForumDatabase.open(routes); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO routes(service_name, strategy, endpoint) VALUES ('dbsync:fo-1', 'dbsync', '127.0.0.1:"
+                    + quicPort + "')");
+        }
+        Running sub = new Running("subscribe", "subscribe", "--db", dir.resolve("fo.db").toString(),
+                "--listen", "127.0.0.1:" + quicPort, "--cert", certs.resolve("server.pem").toString(),
+                "--key", certs.resolve("server.key").toString(), "--status-port", String.valueOf(subStatus));
+        Running pub = null;
+        try {
+            assertThat(eventually(() -> get(subStatus, "/status").contains("\"has_db\" : false")))
+                    .as("subscriber up: " + sub.err).isTrue();
+            pub = new Running("publish", "publish", "--db", bo.toString(), "--filter", spec.toString(),
+                    "--routes-db", routes.toString(), "--ca", certs.resolve("ca.pem").toString(),
+                    "--watch-interval", "50ms");
+            assertThat(eventually(() -> subscriberVersion(subStatus) > 0)).as("delivered: " + pub.err).isTrue();
+            assertThat(pub.out.toString()).contains("routes database " + routes);
+            assertThat(pub.stop()).isZero();
+            pub = null;
+            assertThat(sub.stop()).isZero();
+        } finally {
+            if (pub != null) {
+                pub.stop();
+            }
+            if (sub.thread.isAlive()) {
+                sub.stop();
+            }
+        }
+
+        Path empty = dir.resolve("empty-routes.db");
+        ForumDatabase.create(empty); // a database without a routes table
+        CliRun noTable = CliRun.of("publish", "--db", bo.toString(), "--filter", spec.toString(),
+                "--routes-db", empty.toString(), "--insecure");
+        assertThat(noTable.code()).isEqualTo(2);
+        assertThat(noTable.err().strip()).doesNotContain("\n").startsWith("dbsync publish: --routes-db " + empty);
     }
 
     @Test
