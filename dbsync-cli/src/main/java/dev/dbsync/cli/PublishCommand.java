@@ -95,6 +95,7 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Inputs.existingFile(db, "--db");
+        PrintWriter out = spec.commandLine().getOut();
         FilterSpec fs = FilterSpecJson.read(Inputs.existingFile(filter, "--filter"));
         FilterValidator.validateAgainst(fs, db);
         TargetProvider provider = targetProvider();
@@ -103,24 +104,30 @@ final class PublishCommand implements Callable<Integer> {
         Inputs.writableFile(savePath, "--save");
         Transport t = Inputs.transport(transport);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        PrintWriter out = spec.commandLine().getOut();
-        try (Publisher pub = Publisher.builder(db, fs, savePath).targets(provider).tls(tls).transport(t)
+        Publisher pub = Publisher.builder(db, fs, savePath).targets(provider).tls(tls).transport(t)
                 .compression(gzip).watchInterval(Inputs.duration(watchInterval, "--watch-interval"))
                 .meterRegistry(registry).build();
-             StatusServer status = statusPort == null ? null
-                     : StatusServer.start(statusHost, statusPort, pub::status, registry)) {
+        StatusServer status = null;
+        try {
+            status = statusPort == null ? null : StatusServer.start(statusHost, statusPort, pub::status, registry);
             pub.start();
-            out.printf("publisher: %s -> %s over %s (%s), snapshot kept at %s%s%n", db, describeTargets(),
-                    t.name(), tlsDescription(), savePath,
-                    status == null ? "" : ", status on http://" + statusHost + ":" + status.port() + "/status");
-            out.flush();
-            DaemonLifecycle.runUntilStopped(() -> { }, why -> {
-                out.println("publisher: stopping (" + why + ")");
-                out.flush();
-            });
+        } catch (RuntimeException e) {
+            DaemonLifecycle.closeAll(status, pub);
+            throw e;
         }
-        out.println("publisher: stopped");
+        out.printf("publisher: %s -> %s over %s (%s), snapshot kept at %s%s%n", db, describeTargets(),
+                t.name(), tlsDescription(), savePath,
+                status == null ? "" : ", status on http://" + statusHost + ":" + status.port() + "/status");
         out.flush();
+        StatusServer statusServer = status;
+        DaemonLifecycle.runUntilStopped(() -> {
+            DaemonLifecycle.closeAll(statusServer, pub);
+            out.println("publisher: stopped");
+            out.flush();
+        }, why -> {
+            out.println("publisher: stopping (" + why + ")");
+            out.flush();
+        });
         return Main.OK;
     }
 

@@ -66,26 +66,33 @@ final class SubscribeCommand implements Callable<Integer> {
             b.maxAge(Inputs.duration(maxAge, "--max-age"));
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Subscriber sub = b.build();
-             StatusServer status = statusPort == null ? null
-                     : StatusServer.start(statusHost, statusPort, sub::status, registry)) {
+        Subscriber sub = b.build();
+        StatusServer status = null;
+        try {
+            status = statusPort == null ? null : StatusServer.start(statusHost, statusPort, sub::status, registry);
             sub.onSwap(() -> {
                 out.printf("serving version %d (%s)%n", sub.version(),
                         sub.servedMeta().map(m -> m.shortHash()).orElse("?"));
                 out.flush();
             });
             sub.start();
-            out.printf("subscriber: %s on %s (%s, %s), serving %s%s%n", db, sub.localAddress(), t.name(),
-                    clientCa == null ? "TLS" : "mutual TLS", sub.version() == 0 ? "nothing yet" : "version " + sub.version(),
-                    status == null ? "" : ", status on http://" + statusHost + ":" + status.port() + "/status");
-            out.flush();
-            DaemonLifecycle.runUntilStopped(() -> { }, why -> {
-                out.println("subscriber: stopping (" + why + ")");
-                out.flush();
-            });
+        } catch (RuntimeException e) {
+            DaemonLifecycle.closeAll(status, sub);
+            throw e;
         }
-        out.println("subscriber: stopped");
+        out.printf("subscriber: %s on %s (%s, %s), serving %s%s%n", db, sub.localAddress(), t.name(),
+                clientCa == null ? "TLS" : "mutual TLS", sub.version() == 0 ? "nothing yet" : "version " + sub.version(),
+                status == null ? "" : ", status on http://" + statusHost + ":" + status.port() + "/status");
         out.flush();
+        StatusServer statusServer = status;
+        DaemonLifecycle.runUntilStopped(() -> {
+            DaemonLifecycle.closeAll(statusServer, sub);
+            out.println("subscriber: stopped");
+            out.flush();
+        }, why -> {
+            out.println("subscriber: stopping (" + why + ")");
+            out.flush();
+        });
         return Main.OK;
     }
 }
