@@ -93,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
                 .listen(new java.net.InetSocketAddress("127.0.0.1", 0)).tls(foTls).transport(t).build()) {
             fo.onSwap(() -> swaps.swapped(fo.version()));
             fo.start();
-            report.frontOffice(fo.localAddress().toString());
+            report.frontOffice(Inputs.hostPort(fo.localAddress()));
             Target target = Target.dbsync("fo-1", "127.0.0.1:" + fo.localAddress().getPort());
             long started = System.nanoTime();
             try (Publisher pub = Publisher.builder(bo, ForumDatabase.FILTER, dir.resolve("bo").resolve("public.db"))

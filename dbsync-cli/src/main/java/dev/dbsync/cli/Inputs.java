@@ -87,4 +87,10 @@ final class Inputs {
             throw new ConfigurationException(option + " " + text + ": expected a duration such as 30s, 15m, 1h or PT1H");
         }
     }
+
+    /** @return "host:port" ("[v6]:port" for IPv6), without the resolver's leading slash */
+    static String hostPort(java.net.InetSocketAddress a) {
+        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
 }

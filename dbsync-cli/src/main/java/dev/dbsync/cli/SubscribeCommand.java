@@ -80,7 +80,7 @@ final class SubscribeCommand implements Callable<Integer> {
             DaemonLifecycle.closeAll(status, sub);
             throw e;
         }
-        out.printf("subscriber: %s on %s (%s, %s), serving %s%s%n", db, sub.localAddress(), t.name(),
+        out.printf("subscriber: %s on %s (%s, %s), serving %s%s%n", db, Inputs.hostPort(sub.localAddress()), t.name(),
                 clientCa == null ? "TLS" : "mutual TLS", sub.version() == 0 ? "nothing yet" : "version " + sub.version(),
                 status == null ? "" : ", status on http://" + statusHost + ":" + status.port() + "/status");
         out.flush();
