@@ -68,18 +68,20 @@ public final class Router implements AutoCloseable {
     private final Map<String, ServiceHandler> locals = new ConcurrentHashMap<>();
     private final Map<String, HandlerFactory> factories = new ConcurrentHashMap<>();
 
+    /** Serializes reloads, registrations of factories, start and close. Calls never take it. */
     private final Object lock = new Object();
+    // written under lock, read without it: calls and status never wait for a reload (or a slow factory)
     private volatile RoutingTable table = RoutingTable.EMPTY;
     private volatile boolean closed;
+    private volatile boolean started;
+    private volatile ReloadState reloadState = new ReloadState(0, 0, null, null, null);
     // guarded by lock
-    private boolean started;
     private RouteSet rows = RouteSet.EMPTY;
     private DatabaseWatcher watcher;
-    private long reloads;
-    private long reloadFailures;
-    private Instant lastReloadAt;
-    private String lastError;
-    private Instant lastErrorAt;
+
+    /** Counters of the reloads, replaced as a whole. */
+    private record ReloadState(long reloads, long failures, Instant lastReloadAt, String lastError, Instant lastErrorAt) {
+    }
 
     private Router(Builder b) {
         this.name = b.name;
@@ -232,18 +234,17 @@ public final class Router implements AutoCloseable {
         try (Connection c = connections.open()) {
             read = RoutesReader.read(c, RoutesReader.ALL_ROUTES);
         } catch (SQLException e) {
-            reloadFailures++;
-            lastError = e.getMessage();
-            lastErrorAt = Instant.now();
+            ReloadState r = reloadState;
+            reloadState = new ReloadState(r.reloads(), r.failures() + 1, r.lastReloadAt(), String.valueOf(e.getMessage()),
+                    Instant.now());
             throw new RouteException(Reason.ROUTES_UNREADABLE, "", null,
                     "cannot read the routes table in " + name + ": " + e.getMessage(), e);
         }
         rows = read;
+        // counted before the table is published: whoever sees the new routes sees this reload
+        ReloadState r = reloadState;
+        reloadState = new ReloadState(r.reloads() + 1, r.failures(), Instant.now(), null, null);
         install(read);
-        reloads++;
-        lastReloadAt = Instant.now();
-        lastError = null;
-        lastErrorAt = null;
     }
 
     /** Builds and publishes the table of {@code set}, then retires what it replaced. Holds lock. */
@@ -345,24 +346,25 @@ public final class Router implements AutoCloseable {
      * {@code state} and, for factory strategies, {@code in_flight}), {@code problems} (each with
      * {@code service_name} and {@code reason}), {@code local_handlers} and {@code strategies}.
      *
+     * <p>Never waits for a reload in progress.
+     *
      * @return a new map, owned by the caller
      */
     public Map<String, Object> status() {
         RoutingTable t = table;
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("source", name);
-        synchronized (lock) {
-            s.put("started", started);
-            s.put("closed", closed);
-            s.put("reloads", reloads);
-            s.put("reload_failures", reloadFailures);
-            if (lastReloadAt != null) {
-                s.put("last_reload_at", lastReloadAt.toString());
-            }
-            if (lastError != null) {
-                s.put("last_error", lastError);
-                s.put("last_error_at", lastErrorAt.toString());
-            }
+        ReloadState r = reloadState;
+        s.put("started", started);
+        s.put("closed", closed);
+        s.put("reloads", r.reloads());
+        s.put("reload_failures", r.failures());
+        if (r.lastReloadAt() != null) {
+            s.put("last_reload_at", r.lastReloadAt().toString());
+        }
+        if (r.lastError() != null) {
+            s.put("last_error", r.lastError());
+            s.put("last_error_at", r.lastErrorAt().toString());
         }
         s.put("routes", t.routeStatus(locals::containsKey));
         s.put("problems", t.problemStatus());
@@ -375,9 +377,7 @@ public final class Router implements AutoCloseable {
      * @return the time of the latest successful reload, if any
      */
     public Optional<Instant> lastReloadAt() {
-        synchronized (lock) {
-            return Optional.ofNullable(lastReloadAt);
-        }
+        return Optional.ofNullable(reloadState.lastReloadAt());
     }
 
     /**

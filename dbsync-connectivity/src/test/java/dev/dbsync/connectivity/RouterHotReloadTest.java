@@ -22,6 +22,7 @@ import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** Hot reload through the watcher: no test here calls {@link Router#reload()}. */
 @Timeout(60)
@@ -165,6 +166,30 @@ class RouterHotReloadTest {
         awaitOutcome("dbsync:fo-1", "127.0.0.1:9002"::equals);
         assertThat(router.status()).doesNotContainKey("last_error");
         assertThat((Long) router.status().get("reload_failures")).isPositive();
+    }
+
+    @Test
+    void statusAndCallsDoNotWaitForASlowFactory() throws Exception {
+        db.put("dbsync:fo-1", "dbsync", "127.0.0.1:9001");
+        router.start();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        router.registerTransport("http", route -> {
+            entered.countDown();
+            assertThat(release.await(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isTrue();
+            return request -> new byte[] {42};
+        });
+        db.put("slow", "http", "http://127.0.0.1:1/");
+        try {
+            assertThat(entered.await(WAIT_MILLIS, TimeUnit.MILLISECONDS)).as("the reload reached the factory").isTrue();
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+                assertThat(router.status()).containsEntry("started", true);
+                assertThat(text(router.call("dbsync:fo-1", null))).isEqualTo("127.0.0.1:9001");
+            });
+        } finally {
+            release.countDown();
+        }
+        awaitOutcome("slow", "*"::equals);
     }
 
     @Test

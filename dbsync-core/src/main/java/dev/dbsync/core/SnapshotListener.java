@@ -31,6 +31,7 @@ import java.util.Set;
  * the payload is drained and its SHA-256 checked; a v2 publisher then gets an ok
  * acknowledgement, or a negative one if the handler threw or the payload was bad. A v2 offer
  * is always answered "send" (no version or age policy: that is the {@link Subscriber}'s job).
+ * There is no stall watchdog here: a silent peer is cut off by the transport's idle timeout.
  *
  * <pre>{@code
  * try (SnapshotListener l = SnapshotListener.listen(Transports.preferred(),
@@ -58,6 +59,20 @@ public final class SnapshotListener implements AutoCloseable {
 
     private SnapshotListener(TransportListener listener) {
         this.listener = listener;
+    }
+
+    /**
+     * Starts listening on the default transport ({@link Transports#preferred()}).
+     *
+     * @param address where to listen
+     * @param tls the listener's TLS settings
+     * @param handler called for each push, concurrently for concurrent pushes
+     * @return the running listener
+     * @throws dev.dbsync.api.TransportException if no transport is available or the address
+     *     cannot be bound
+     */
+    public static SnapshotListener listen(InetSocketAddress address, TlsSettings tls, SnapshotHandler handler) {
+        return listen(Transports.preferred(), address, tls, handler);
     }
 
     /**
@@ -105,8 +120,10 @@ public final class SnapshotListener implements AutoCloseable {
             payload.drainAndVerify();
             ack = new Ack(true, meta.version(), meta.hash(), Optional.empty(), "");
         } catch (DbsyncException e) {
-            ack = new Ack(false, 0, "", Optional.of(e instanceof dev.dbsync.api.IntegrityException
-                    ? RejectReason.HASH_MISMATCH : RejectReason.PROTOCOL_ERROR), e.getMessage());
+            RejectReason reason = e instanceof dev.dbsync.api.IntegrityException ? RejectReason.HASH_MISMATCH
+                    : e instanceof dev.dbsync.core.internal.wire.PayloadSizeException ? RejectReason.SIZE_MISMATCH
+                    : RejectReason.PROTOCOL_ERROR;
+            ack = new Ack(false, 0, "", Optional.of(reason), e.getMessage());
         } catch (Exception e) {
             LOG.warn("snapshot handler refused version {}: {}", meta.version(), e.toString());
             ack = new Ack(false, 0, "", Optional.of(RejectReason.IO_ERROR), String.valueOf(e.getMessage()));

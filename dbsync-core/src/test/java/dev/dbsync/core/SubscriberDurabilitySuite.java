@@ -40,6 +40,21 @@ abstract class SubscriberDurabilitySuite extends SubscriberContract {
     }
 
     @Test
+    void aBorrowedConnectionKeepsWorkingAfterASwapAndAfterClose() throws Exception {
+        Subscriber s = start();
+        push(s, snapshot(1));
+        try (var held = s.db().orElseThrow().getConnection()) {
+            assertThat(Snapshots.wholeVersion(held)).isEqualTo(1);
+            push(s, snapshot(2));
+            assertThat(servedRowsVersion(s)).isEqualTo(2);
+            assertThat(Snapshots.wholeVersion(held)).isEqualTo(1);
+            s.close();
+            assertThat(Snapshots.wholeVersion(held)).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> s.db().orElseThrow().getConnection()).isInstanceOf(java.sql.SQLException.class);
+    }
+
+    @Test
     void staleTempFilesAreRemovedAtStart() throws Exception {
         Files.write(db.resolveSibling(".public.db.recv-0123.tmp"), new byte[100]);
         Files.write(db.resolveSibling("public.db.meta.json.tmp"), new byte[10]);

@@ -164,8 +164,8 @@ abstract class SubscriberProtocolSuite extends SubscriberContract {
         assertThatThrownBy(() -> push(small, v1)).isInstanceOfSatisfying(SnapshotRejectedException.class,
                 e -> assertThat(e.reason()).isEqualTo(RejectReason.TOO_LARGE));
         small.close();
-        long free = Files.getFileStore(db.getParent()).getUsableSpace();
-        Subscriber full = start(b -> b.minFreeSpace(free));
+        // a margin larger than any disk: the snapshot can never fit
+        Subscriber full = start(b -> b.minFreeSpace(Long.MAX_VALUE / 4));
         assertThatThrownBy(() -> push(full, v1)).isInstanceOfSatisfying(SnapshotRejectedException.class,
                 e -> assertThat(e.reason()).isEqualTo(RejectReason.INSUFFICIENT_DISK));
         assertThat(full.db()).isEmpty();
@@ -224,6 +224,26 @@ abstract class SubscriberProtocolSuite extends SubscriberContract {
 
     private TransportConnection dialV2(Subscriber s) {
         return transport().dial(endpoint(s), clientTls(), List.of("horos-dbsync-v2"), TransportOptions.defaults());
+    }
+
+    @Test
+    void anOfferWithAnUnknownPayloadKindOrNoKnownEncodingIsRejectedAsUnsupported() throws Exception {
+        Subscriber s = start();
+        Snap v1 = snapshot(1);
+        for (Offer offer : List.of(new Offer(v1.meta(), List.of("zstd"), Offer.FULL),
+                new Offer(v1.meta(), List.of("identity"), "delta"))) {
+            try (TransportConnection c = dialV2(s)) {
+                TransportStream st = c.openStream();
+                V2Frame.write(st.output(), V2Frame.OFFER, V2Json.encodeOffer(offer));
+                Answer a = V2Json.decodeAnswer(V2Frame.read(st.input(), V2Frame.ANSWER, V2Frame.MAX_REPLY_LENGTH, 0), 8);
+                assertThat(a.action()).isEqualTo(Answer.Action.REJECT);
+                assertThat(a.reason()).contains(RejectReason.UNSUPPORTED);
+                st.output().close();
+                assertThat(st.input().read()).as("no ack after a reject").isEqualTo(-1);
+            }
+        }
+        assertThat(s.db()).isEmpty();
+        assertThat(push(s, v1).outcome()).isEqualTo(PushResult.Outcome.SWAPPED);
     }
 
     @Test

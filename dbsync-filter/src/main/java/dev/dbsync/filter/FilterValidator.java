@@ -27,9 +27,10 @@ import java.util.Set;
  * {@code instr}, {@code round}, {@code date}, {@code time}, {@code datetime},
  * {@code julianday}, {@code strftime}, {@code json_extract}, …). Anything else — {@code ;},
  * comments, subqueries, statement keywords, parameters, other functions, unbalanced
- * parentheses, empty clauses, nesting deeper than 200 levels — is rejected with a
- * {@link FilterException} naming the table, the token and its character position. Clauses of
- * any length are checked in linear time without deep recursion.
+ * parentheses, empty clauses, nesting deeper than 200 levels, clauses longer than 1 MiB — is
+ * rejected with a {@link FilterException} naming the table, the token and its character
+ * position. Checking is linear in the clause's length, uses constant memory and no deep
+ * recursion: hostile input only ever yields a {@code FilterException}.
  *
  * <p>{@link #validateAgainst(FilterSpec, Path)} also checks the spec against a source
  * database: every table, view and column named must exist (compared case-insensitively, as

@@ -124,8 +124,13 @@ public final class SnapshotProducer {
                     SnapshotFile.checkIntegrity(c);
                 }
             }
+            long written = System.nanoTime();
             SnapshotFile.Sealed sealed = SnapshotFile.seal(temp);
+            long sealedAt = System.nanoTime();
             SnapshotFile.moveAtomically(temp, target);
+            LOG.debug("snapshot {}: database written in {} ms, hashed and synced in {} ms, renamed in {} ms", target,
+                    (written - started) / 1_000_000, (sealedAt - written) / 1_000_000,
+                    (System.nanoTime() - sealedAt) / 1_000_000);
             SnapshotMeta meta = new SnapshotMeta(version, sealed.sha256(), sealed.size(),
                     clock.instant().getEpochSecond(), false);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);

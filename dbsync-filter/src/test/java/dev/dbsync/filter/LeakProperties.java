@@ -47,10 +47,13 @@ class LeakProperties {
                 if (rnd.nextBoolean()) {
                     s.execute("PRAGMA journal_mode = WAL");
                 }
+                s.execute("PRAGMA synchronous = OFF");
+                c.setAutoCommit(false);
                 int tables = 1 + rnd.nextInt(4);
                 for (int t = 0; t < tables; t++) {
                     buildTable(c, s, "t" + t, Category.values()[rnd.nextInt(4)], rnd, cells, spec, used);
                 }
+                c.commit();
             }
             Path out = dir.resolve("out.db");
             SnapshotProducer.builder(source).build().produce(out, spec.build(), 1);

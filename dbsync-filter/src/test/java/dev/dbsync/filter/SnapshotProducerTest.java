@@ -121,6 +121,31 @@ class SnapshotProducerTest {
     }
 
     @Test
+    void headerFieldsThatCountTransactionsAreFixed() throws Exception {
+        producer().produce(out, spec(), 1);
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(Files.readAllBytes(out), 0, 100);
+        assertThat(header.getShort(16) & 0xFFFF).isEqualTo(4096);
+        assertThat(header.get(18)).as("legacy (non-WAL) write version").isEqualTo((byte) 1);
+        assertThat(header.get(19)).as("legacy (non-WAL) read version").isEqualTo((byte) 1);
+        assertThat(header.getInt(24)).as("file change counter").isEqualTo(1);
+        assertThat(header.getInt(92)).as("version-valid-for").isEqualTo(1);
+        assertThat(header.getInt(28)).as("pages in header").isEqualTo((int) (Files.size(out) / 4096));
+        assertThat(header.getInt(36)).as("free pages").isZero();
+        assertThat(header.getInt(60)).as("user_version copied from the source").isEqualTo(7);
+    }
+
+    @Test
+    void temporaryFilesLeftByACrashedProductionAreRemoved() throws Exception {
+        Path stale = Files.writeString(dir.resolve(".public.db.12345.dbsync-tmp"), "half-written");
+        Path staleJournal = Files.writeString(dir.resolve(".public.db.12345.dbsync-tmp-journal"), "x");
+        Path unrelated = Files.writeString(dir.resolve(".other.db.1.dbsync-tmp"), "not ours");
+        producer().produce(out, spec(), 1);
+        assertThat(stale).doesNotExist();
+        assertThat(staleJournal).doesNotExist();
+        assertThat(unrelated).exists();
+    }
+
+    @Test
     void listedViewsArePublishedAndMustCompileAgainstPublishedTables() throws Exception {
         producer().produce(out, spec().toBuilder().views("public_posts").build(), 1);
         assertThat(column(out, "SELECT title FROM public_posts ORDER BY id")).containsExactly("hello", "news");
@@ -170,5 +195,23 @@ class SnapshotProducerTest {
         assertThatThrownBy(() -> FilterValidator.validateAgainst(FilterSpec.builder()
                 .fullTables("public_posts").build(), source))
                 .isInstanceOf(FilterException.class).hasMessageContaining("is a view");
+    }
+
+    @Test
+    void validateAgainstAnOpenConnectionLeavesItOpenAndUsable() throws Exception {
+        try (java.sql.Connection c = SqliteFiles.open(source)) {
+            FilterValidator.validateAgainst(spec().toBuilder().views("public_posts").build(), c);
+            assertThatThrownBy(() -> FilterValidator.validateAgainst(FilterSpec.builder()
+                    .partialTable("Users", PartialTable.of("USER_ID", "missing_col")).build(), c))
+                    .isInstanceOfSatisfying(FilterException.class, e -> {
+                        assertThat(e.table()).contains("Users");
+                        assertThat(e.getMessage()).contains("missing_col");
+                    });
+            assertThat(c.isClosed()).isFalse();
+            try (var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM users")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(3);
+            }
+        }
     }
 }

@@ -50,7 +50,12 @@ public final class DatabaseWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseWatcher.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final long[] NUDGE_RECHECK_MILLIS = {1, 2, 4, 8, 16, 32, 64};
+    /**
+     * After a nudge that shows no change yet, look again after these pauses (about 4 s in all):
+     * the commit hook fires before the commit is visible, and on a loaded machine the
+     * committing thread may stall for far longer than a few milliseconds in between.
+     */
+    private static final long[] NUDGE_RECHECK_MILLIS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048};
 
     /** Opens the watcher's dedicated connection. */
     @FunctionalInterface
@@ -333,7 +338,10 @@ public final class DatabaseWatcher implements AutoCloseable {
                     } else if (nudge && !dirty) {
                         // a commit hook fires just before the commit becomes visible: look again briefly
                         for (long ms : NUDGE_RECHECK_MILLIS) {
-                            Thread.sleep(ms);
+                            await(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms), false); // ends early on close
+                            if (isClosed()) {
+                                break;
+                            }
                             long again = read(connection);
                             if (again != value) {
                                 value = again;

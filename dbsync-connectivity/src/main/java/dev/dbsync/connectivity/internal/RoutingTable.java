@@ -9,10 +9,13 @@ import dev.dbsync.connectivity.ServiceHandler;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -70,7 +73,7 @@ public final class RoutingTable {
      */
     public static Rebuilt rebuild(RouteSet rows, Map<String, HandlerFactory> factories, RoutingTable previous) {
         Map<String, Entry> entries = new LinkedHashMap<>();
-        List<Binding> kept = new ArrayList<>();
+        Set<Binding> kept = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Route route : rows.routes()) {
             String strategy = route.strategy();
             if (Target.NOOP.equals(strategy) || LOCAL.equals(strategy)) {
@@ -98,7 +101,7 @@ public final class RoutingTable {
         }
         List<Binding> retired = new ArrayList<>();
         for (Entry e : previous.entries.values()) {
-            if (e.binding() != null && kept.stream().noneMatch(k -> k == e.binding())) {
+            if (e.binding() != null && !kept.contains(e.binding())) {
                 retired.add(e.binding());
             }
         }

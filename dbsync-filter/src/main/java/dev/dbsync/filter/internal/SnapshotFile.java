@@ -4,6 +4,7 @@ import dev.dbsync.api.DbsyncException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ public final class SnapshotFile {
     private static final int CHANGE_COUNTER = 24;
     /** Offset of the "version-valid-for" number, which must equal the change counter. */
     private static final int VERSION_VALID_FOR = 92;
+    private static final String TEMP_SUFFIX = ".dbsync-tmp";
     private static final String[] SIDE_FILES = {"-journal", "-wal", "-shm"};
 
     private SnapshotFile() {
@@ -36,15 +38,22 @@ public final class SnapshotFile {
     }
 
     /**
-     * Creates an empty temporary file in the destination's directory.
+     * Creates an empty temporary file in the destination's directory, first removing the
+     * temporary files a crashed earlier production for the same destination left behind.
      *
      * @param destination the final path
      * @return the temporary file
      */
     public static Path createTemp(Path destination) {
         Path dir = destination.getParent();
+        String prefix = "." + destination.getFileName() + ".";
         try {
-            return Files.createTempFile(dir, "." + destination.getFileName() + ".", ".dbsync-tmp");
+            try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, glob(prefix) + "*" + TEMP_SUFFIX + "*")) {
+                for (Path p : stale) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            return Files.createTempFile(dir, prefix, TEMP_SUFFIX);
         } catch (IOException e) {
             throw new DbsyncException("cannot create a temporary file in " + dir + ": " + e.getMessage(), e);
         }
@@ -133,6 +142,17 @@ public final class SnapshotFile {
         } catch (IOException ignored) {
             // best effort: the name is unique and marked as temporary
         }
+    }
+
+    private static String glob(String literal) {
+        StringBuilder b = new StringBuilder();
+        for (char c : literal.toCharArray()) {
+            if ("*?[]{}\\".indexOf(c) >= 0) {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
     }
 
     private static MessageDigest sha256() {

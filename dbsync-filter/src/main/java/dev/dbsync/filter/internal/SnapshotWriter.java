@@ -71,7 +71,10 @@ public final class SnapshotWriter {
                 plan = PublicationPlan.resolve(spec, SourceCatalog.read(dest, SRC), dest);
                 List<PlannedTable> rebuilds = new ArrayList<>();
                 for (PlannedTable t : plan.tables()) {
+                    long started = System.nanoTime();
                     reports.add(copy(dest, t, rebuilds));
+                    LOG.debug("table {} ({}) written in {} ms", t.info().name(), t.category(),
+                            (System.nanoTime() - started) / 1_000_000);
                 }
                 for (PlannedTable t : rebuilds) {
                     s.execute("INSERT INTO main." + q(t.info().name()) + "(" + q(t.info().name())

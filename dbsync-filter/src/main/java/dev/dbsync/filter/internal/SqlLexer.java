@@ -99,11 +99,12 @@ public final class SqlLexer {
         if (isIdStart(c)) {
             return TokenKind.WORD;
         }
-        return OPERATORS.contains(sql.substring(start, end)) ? TokenKind.OPERATOR : TokenKind.ILLEGAL;
+        if (end - start == 1) {
+            return "(),.;=<>&|+-*/%~".indexOf(c) >= 0 ? TokenKind.OPERATOR : TokenKind.ILLEGAL;
+        }
+        // scan() makes multi-character tokens of these only: == != <> <= << >= >> || -> ->>
+        return "=!<>|-".indexOf(c) >= 0 ? TokenKind.OPERATOR : TokenKind.ILLEGAL;
     }
-
-    private static final List<String> OPERATORS = List.of("(", ")", ",", ".", ";", "=", "==", "!=", "<>", "<",
-            "<=", ">", ">=", "<<", ">>", "&", "|", "||", "+", "-", "*", "/", "%", "~", "->", "->>");
 
     /** @return the end of the token starting at {@code i} */
     private static int scan(String sql, int i) {

@@ -31,6 +31,9 @@ final class SqlVocabulary {
             "INDEX", "VIEW", "TRIGGER", "EXPLAIN", "RETURNING", "DEFAULT", "JOIN", "WHERE", "SET",
             "TRANSACTION", "DATABASE", "USING", "ALL");
 
+    /** Length of the longest keyword in either set: longer words are never keywords. */
+    static final int LONGEST_KEYWORD = 17;
+
     static boolean isFunction(String name) {
         return FUNCTIONS.contains(name.toLowerCase(Locale.ROOT));
     }

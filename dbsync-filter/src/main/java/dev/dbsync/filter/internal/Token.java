@@ -41,6 +41,15 @@ public record Token(TokenKind kind, int start, int end) {
 
     /**
      * @param sql the text the token was read from
+     * @param op an operator
+     * @return true when this is exactly the operator {@code op}
+     */
+    public boolean isOperator(String sql, String op) {
+        return kind == TokenKind.OPERATOR && end - start == op.length() && sql.startsWith(op, start);
+    }
+
+    /**
+     * @param sql the text the token was read from
      * @return the name an identifier token denotes: bare words as written, quoted ones
      *     unquoted with doubled quotes undone
      */

@@ -1,42 +1,35 @@
 package dev.dbsync.filter.internal;
 
-import java.util.ArrayDeque;
-import java.util.Iterator;
-
 /**
- * Reads tokens lazily from SQL text with a small look-ahead, so a parser never holds the
- * token list of a huge clause in memory.
+ * Reads tokens lazily from SQL text with a small look-ahead (a ring of four), so a parser
+ * never holds the token list of a huge clause in memory.
  */
 final class TokenCursor {
+    private static final int AHEAD = 4;
+
     private final String sql;
-    private final ArrayDeque<Token> ahead = new ArrayDeque<>();
+    private final Token[] ring = new Token[AHEAD];
+    private int head;
+    private int count;
     private int pos;
 
     TokenCursor(String sql) {
         this.sql = sql;
     }
 
-    String sql() {
-        return sql;
-    }
-
-    /** @return the token {@code k} places ahead (0 = next), or null past the end */
+    /** @return the token {@code k} places ahead (0 = next, at most 3), or null past the end */
     Token peek(int k) {
-        while (ahead.size() <= k) {
+        while (count <= k) {
             int start = SqlLexer.skipWhitespace(sql, pos);
             if (start >= sql.length()) {
                 return null;
             }
             Token t = SqlLexer.tokenAt(sql, start);
             pos = t.end();
-            ahead.addLast(t);
+            ring[(head + count) % AHEAD] = t;
+            count++;
         }
-        Iterator<Token> it = ahead.iterator();
-        Token t = it.next();
-        for (int i = 0; i < k; i++) {
-            t = it.next();
-        }
-        return t;
+        return ring[(head + k) % AHEAD];
     }
 
     Token peek() {
@@ -47,7 +40,9 @@ final class TokenCursor {
     Token next() {
         Token t = peek(0);
         if (t != null) {
-            ahead.removeFirst();
+            ring[head] = null;
+            head = (head + 1) % AHEAD;
+            count--;
         }
         return t;
     }
@@ -59,7 +54,6 @@ final class TokenCursor {
 
     boolean peekOperator(int k, String op) {
         Token t = peek(k);
-        return t != null && t.kind() == TokenKind.OPERATOR && sql.regionMatches(t.start(), op, 0, op.length())
-                && t.end() - t.start() == op.length();
+        return t != null && t.isOperator(sql, op);
     }
 }

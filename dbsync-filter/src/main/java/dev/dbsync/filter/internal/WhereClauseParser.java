@@ -11,13 +11,15 @@ import dev.dbsync.api.FilterException;
  *
  * <p>Operator chains are parsed in loops (precedence climbing), so a million-term
  * {@code AND} chain costs no stack; nesting (parentheses, calls, {@code CASE}, {@code CAST})
- * is capped at {@value #MAX_DEPTH} levels. Tokens are read lazily: memory stays constant
- * whatever the clause's length. Every rejection is a {@link FilterException} naming the
+ * is capped at {@value #MAX_DEPTH} levels and the clause's length at {@value #MAX_LENGTH}
+ * characters. Tokens are read lazily: memory stays constant whatever the clause's length. Every rejection is a {@link FilterException} naming the
  * table, the token and its position.
  */
 public final class WhereClauseParser {
     /** Deepest nesting of sub-expressions accepted. */
     public static final int MAX_DEPTH = 200;
+    /** Longest clause accepted, in characters (1 MiB): filters are short, hostile input is not. */
+    public static final int MAX_LENGTH = 1 << 20;
 
     private static final int PREC_OR = 1;
     private static final int PREC_AND = 2;
@@ -31,12 +33,14 @@ public final class WhereClauseParser {
     private final String table;
     private final TokenCursor in;
     private final String sql;
+    private final ClauseRejection errors;
     private int depth;
 
     private WhereClauseParser(String table, String where) {
         this.table = table;
         this.sql = where;
         this.in = new TokenCursor(where);
+        this.errors = new ClauseRejection(table, where);
     }
 
     /**
@@ -47,6 +51,11 @@ public final class WhereClauseParser {
      * @throws FilterException if the clause is empty or is not an allowed expression
      */
     public static void check(String table, String where) {
+        if (where.length() > MAX_LENGTH) {
+            throw new FilterException(table, "", MAX_LENGTH, "table '" + table + "': the WHERE clause is "
+                    + where.length() + " characters long; at most " + MAX_LENGTH + " are accepted (position "
+                    + MAX_LENGTH + ")");
+        }
         WhereClauseParser p = new WhereClauseParser(table, where);
         if (p.peek() == null) {
             throw new FilterException(table, "", 0, "table '" + table + "': the WHERE clause is empty");
@@ -55,15 +64,15 @@ public final class WhereClauseParser {
         Token extra = p.peek();
         if (extra != null) {
             if (extra.kind() == TokenKind.OPERATOR && extra.text(where).equals(")")) {
-                throw p.reject(extra, "unbalanced parenthesis: ')' closes nothing");
+                throw p.errors.reject(extra, "unbalanced parenthesis: ')' closes nothing");
             }
-            throw p.reject(extra, "unexpected token after the end of the expression");
+            throw p.errors.reject(extra, "unexpected token after the end of the expression");
         }
     }
 
     private void expression(int minPrec) {
         if (++depth > MAX_DEPTH) {
-            throw reject(peek(), "expression nested deeper than " + MAX_DEPTH + " levels");
+            throw errors.reject(peek(), "expression nested deeper than " + MAX_DEPTH + " levels");
         }
         unary();
         while (true) {
@@ -84,15 +93,7 @@ public final class WhereClauseParser {
     private int binaryPrecedence() {
         Token t = peek();
         if (t.kind() == TokenKind.OPERATOR) {
-            return switch (t.text(sql)) {
-                case "=", "==", "!=", "<>" -> PREC_EQUALITY;
-                case "<", "<=", ">", ">=" -> PREC_RELATIONAL;
-                case "<<", ">>", "&", "|" -> PREC_BITS;
-                case "+", "-" -> PREC_ADD;
-                case "*", "/", "%" -> PREC_MUL;
-                case "||", "->", "->>" -> PREC_CONCAT;
-                default -> 0;
-            };
+            return operatorPrecedence(t);
         }
         if (t.kind() != TokenKind.WORD) {
             return 0;
@@ -121,6 +122,33 @@ public final class WhereClauseParser {
         return 0;
     }
 
+    private int operatorPrecedence(Token t) {
+        char c = sql.charAt(t.start());
+        char d = t.end() - t.start() > 1 ? sql.charAt(t.start() + 1) : 0;
+        switch (c) {
+            case '=':
+                return PREC_EQUALITY;
+            case '!':
+                return PREC_EQUALITY;
+            case '<':
+                return d == '>' ? PREC_EQUALITY : d == '<' ? PREC_BITS : PREC_RELATIONAL;
+            case '>':
+                return d == '>' ? PREC_BITS : PREC_RELATIONAL;
+            case '&':
+                return PREC_BITS;
+            case '|':
+                return d == '|' ? PREC_CONCAT : PREC_BITS;
+            case '+':
+                return PREC_ADD;
+            case '-':
+                return d == '>' ? PREC_CONCAT : PREC_ADD;
+            case '*', '/', '%':
+                return PREC_MUL;
+            default:
+                return 0;
+        }
+    }
+
     private void operatorAndRightSide(int prec) {
         Token op = next();
         if (op.kind() == TokenKind.OPERATOR || op.isWord(sql, "OR") || op.isWord(sql, "AND")) {
@@ -131,7 +159,7 @@ public final class WhereClauseParser {
             Token name = next();
             if (name == null || !(name.kind() == TokenKind.WORD && !isKeyword(name) || name.kind() == TokenKind.QUOTED_ID
                     || name.kind() == TokenKind.STRING)) {
-                throw reject(name == null ? op : name, "COLLATE needs a collation name");
+                throw errors.reject(name == null ? op : name, "COLLATE needs a collation name");
             }
             return;
         }
@@ -176,14 +204,13 @@ public final class WhereClauseParser {
         while (true) {
             Token t = peek();
             if (t == null) {
-                throw endOfInput("an operand");
+                throw errors.endOfInput("an operand");
             }
             if (t.isWord(sql, "NOT")) {
                 next();
                 continue;
             }
-            if (t.kind() == TokenKind.OPERATOR && (t.text(sql).equals("-") || t.text(sql).equals("+")
-                    || t.text(sql).equals("~"))) {
+            if (t.isOperator(sql, "-") || t.isOperator(sql, "+") || t.isOperator(sql, "~")) {
                 next();
                 continue;
             }
@@ -208,14 +235,14 @@ public final class WhereClauseParser {
                     expectClose(t);
                     return;
                 }
-                throw reject(t, t.text(sql).equals(")") ? "unbalanced parenthesis: ')' where an operand is expected"
+                throw errors.reject(t, t.text(sql).equals(")") ? "unbalanced parenthesis: ')' where an operand is expected"
                         : "operator '" + t.text(sql) + "' where an operand is expected");
             }
             case WORD -> {
                 word(t);
                 return;
             }
-            default -> throw reject(t, describe(t));
+            default -> throw errors.reject(t, errors.describe(t));
         }
     }
 
@@ -242,18 +269,22 @@ public final class WhereClauseParser {
         }
         if (peekOperator("(")) {
             if (!SqlVocabulary.isFunction(w)) {
-                throw reject(t, "function '" + w + "' is not on the allowlist of deterministic scalar functions");
+                throw errors.reject(t, "function '" + w + "' is not on the allowlist of deterministic scalar functions");
             }
             Token open = next();
             nested(() -> arguments(open));
             return;
         }
+        if (w.length() > SqlVocabulary.LONGEST_KEYWORD) {
+            qualifiedName(t);
+            return;
+        }
         if (SqlVocabulary.isForbidden(w)) {
-            throw reject(t, "keyword '" + w + "' is not allowed in a filter (only expressions are; quote a column"
+            throw errors.reject(t, "keyword '" + w + "' is not allowed in a filter (only expressions are; quote a column"
                     + " with this name as \"" + w + "\")");
         }
         if (SqlVocabulary.isExpressionKeyword(w)) {
-            throw reject(t, "keyword '" + w + "' where an operand is expected");
+            throw errors.reject(t, "keyword '" + w + "' where an operand is expected");
         }
         qualifiedName(t);
     }
@@ -264,14 +295,14 @@ public final class WhereClauseParser {
             Token column = next();
             if (column == null || !(column.kind() == TokenKind.QUOTED_ID
                     || column.kind() == TokenKind.WORD && !isKeyword(column))) {
-                throw reject(column == null ? dot : column, "a column name must follow '.'");
+                throw errors.reject(column == null ? dot : column, "a column name must follow '.'");
             }
             if (peekOperator(".")) {
-                throw reject(peek(), "schema-qualified names are not allowed; name a column or table.column");
+                throw errors.reject(peek(), "schema-qualified names are not allowed; name a column or table.column");
             }
         }
         if (first.kind() == TokenKind.WORD && peekOperator("(")) {
-            throw reject(first, "function '" + first.text(sql) + "' is not allowed");
+            throw errors.reject(first, "function '" + first.text(sql) + "' is not allowed");
         }
     }
 
@@ -281,7 +312,7 @@ public final class WhereClauseParser {
             return;
         }
         if (peekWord("DISTINCT") || peekOperator("*")) {
-            throw reject(peek(), "aggregate arguments are not allowed");
+            throw errors.reject(peek(), "aggregate arguments are not allowed");
         }
         expression(PREC_OR);
         while (peekOperator(",")) {
@@ -296,7 +327,7 @@ public final class WhereClauseParser {
             expression(PREC_OR);
         }
         if (!peekWord("WHEN")) {
-            throw peek() == null ? endOfInput("WHEN") : reject(peek(), "CASE needs WHEN");
+            throw peek() == null ? errors.endOfInput("WHEN") : errors.reject(peek(), "CASE needs WHEN");
         }
         while (peekWord("WHEN")) {
             next();
@@ -314,7 +345,7 @@ public final class WhereClauseParser {
     private void typeName() {
         Token t = next();
         if (t == null || t.kind() != TokenKind.WORD || isKeyword(t)) {
-            throw t == null ? endOfInput("a type name") : reject(t, "CAST needs a type name");
+            throw t == null ? errors.endOfInput("a type name") : errors.reject(t, "CAST needs a type name");
         }
         while (peek() != null && peek().kind() == TokenKind.WORD && !isKeyword(peek())) {
             next();
@@ -336,15 +367,15 @@ public final class WhereClauseParser {
         }
         Token n = next();
         if (n == null || n.kind() != TokenKind.NUMBER) {
-            throw n == null ? endOfInput("a number") : reject(n, "a number is expected here");
+            throw n == null ? errors.endOfInput("a number") : errors.reject(n, "a number is expected here");
         }
     }
 
     private void literalList(Token inWord) {
         Token open = next();
         if (open == null || !(open.kind() == TokenKind.OPERATOR && open.text(sql).equals("("))) {
-            throw open == null ? endOfInput("'(' after IN")
-                    : reject(open, "IN must be followed by a parenthesised list of literals");
+            throw open == null ? errors.endOfInput("'(' after IN")
+                    : errors.reject(open, "IN must be followed by a parenthesised list of literals");
         }
         if (peekOperator(")")) {
             next();
@@ -356,7 +387,7 @@ public final class WhereClauseParser {
             }
             Token v = next();
             if (v == null) {
-                throw endOfInput("a literal");
+                throw errors.endOfInput("a literal");
             }
             boolean literal = v.kind() == TokenKind.NUMBER || v.kind() == TokenKind.STRING
                     || v.kind() == TokenKind.BLOB || v.isWord(sql, "NULL") || v.isWord(sql, "TRUE")
@@ -365,24 +396,24 @@ public final class WhereClauseParser {
                 String why = v.kind() == TokenKind.WORD && SqlVocabulary.isForbidden(v.text(sql))
                         ? "keyword '" + v.text(sql) + "' is not allowed in a filter (no subqueries)"
                         : "IN lists may hold only literals";
-                throw reject(v, why);
+                throw errors.reject(v, why);
             }
             Token sep = next();
             if (sep == null) {
-                throw endOfInput("')' closing the IN list opened at " + open.start());
+                throw errors.endOfInput("')' closing the IN list opened at " + open.start());
             }
             if (sep.kind() == TokenKind.OPERATOR && sep.text(sql).equals(")")) {
                 return;
             }
             if (!(sep.kind() == TokenKind.OPERATOR && sep.text(sql).equals(","))) {
-                throw reject(sep, "',' or ')' expected in the IN list");
+                throw errors.reject(sep, "',' or ')' expected in the IN list");
             }
         }
     }
 
     private void nested(Runnable body) {
         if (++depth > MAX_DEPTH) {
-            throw reject(peek(), "expression nested deeper than " + MAX_DEPTH + " levels");
+            throw errors.reject(peek(), "expression nested deeper than " + MAX_DEPTH + " levels");
         }
         body.run();
         depth--;
@@ -395,17 +426,17 @@ public final class WhereClauseParser {
                     + "': unbalanced parenthesis: '(' at position " + open.start() + " is never closed");
         }
         if (!(t.kind() == TokenKind.OPERATOR && t.text(sql).equals(")"))) {
-            throw reject(t, "')' expected to close '(' at position " + open.start());
+            throw errors.reject(t, "')' expected to close '(' at position " + open.start());
         }
     }
 
     private Token expectOperator(String op) {
         Token t = next();
         if (t == null) {
-            throw endOfInput("'" + op + "'");
+            throw errors.endOfInput("'" + op + "'");
         }
         if (!(t.kind() == TokenKind.OPERATOR && t.text(sql).equals(op))) {
-            throw reject(t, "'" + op + "' expected");
+            throw errors.reject(t, "'" + op + "' expected");
         }
         return t;
     }
@@ -413,10 +444,10 @@ public final class WhereClauseParser {
     private void expectWord(String word) {
         Token t = next();
         if (t == null) {
-            throw endOfInput(word);
+            throw errors.endOfInput(word);
         }
         if (!t.isWord(sql, word)) {
-            throw reject(t, word + " expected");
+            throw errors.reject(t, word + " expected");
         }
     }
 
@@ -437,55 +468,13 @@ public final class WhereClauseParser {
     private Token peek() {
         Token t = in.peek();
         if (t != null) {
-            screen(t);
+            errors.screen(t);
         }
         return t;
-    }
-
-    private void screen(Token t) {
-        switch (t.kind()) {
-            case COMMENT, PARAMETER, ILLEGAL -> throw reject(t, describe(t));
-            case OPERATOR -> {
-                if (t.text(sql).equals(";")) {
-                    throw reject(t, describe(t));
-                }
-            }
-            default -> {
-            }
-        }
-    }
-
-    private String describe(Token t) {
-        return switch (t.kind()) {
-            case COMMENT -> "comments are not allowed";
-            case PARAMETER -> "parameters are not allowed";
-            case ILLEGAL -> "illegal character or unterminated literal";
-            case OPERATOR -> t.text(sql).equals(";") ? "';' is not allowed (one expression, no statements)"
-                    : "unexpected operator";
-            default -> "unexpected token";
-        };
     }
 
     private boolean isKeyword(Token t) {
         String w = t.text(sql);
         return SqlVocabulary.isExpressionKeyword(w) || SqlVocabulary.isForbidden(w);
-    }
-
-    private FilterException endOfInput(String expected) {
-        return new FilterException(table, "", sql.length(), "table '" + table + "': the WHERE clause ends where "
-                + expected + " is expected (position " + sql.length() + ")");
-    }
-
-    private FilterException reject(Token t, String why) {
-        if (t == null) {
-            return endOfInput("more input");
-        }
-        if (t.kind() == TokenKind.COMMENT || t.kind() == TokenKind.PARAMETER || t.kind() == TokenKind.ILLEGAL
-                || (t.kind() == TokenKind.OPERATOR && t.text(sql).equals(";"))) {
-            why = describe(t);
-        }
-        String token = t.shortText(sql);
-        return new FilterException(table, token, t.start(), "table '" + table + "': " + why + ": '" + token
-                + "' at position " + t.start());
     }
 }

@@ -45,7 +45,7 @@ class ClasspathUseTest {
              TransportConnection c = kwik.dial(new Endpoint("localhost", l.port()), TlsSettings.clientWithCa(pki.caFile()),
                      List.of("dbsync/1"), TransportOptions.defaults());
              TransportStream st = c.openStream()) {
-            String[] r = HashingPeer.sendAndReadReply(st, 2 * 1024 * 1024, 77);
+            String[] r = HashingPeer.sendAndReadReply(st, 512 * 1024, 77);
             assertThat(r[1]).startsWith(r[0] + " ");
         }
     }

@@ -7,6 +7,7 @@ import dev.dbsync.api.transport.TransportListener;
 import dev.dbsync.api.transport.TransportOptions;
 import dev.dbsync.api.transport.TransportStream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,12 +130,12 @@ class NettyTransportTest {
         }
     }
 
-    @Test
+    @RepeatedTest(5)
     void mutualTlsRefusesClientWithoutCertificate() {
         assertRogueRefused(fx.pinnedClient());
     }
 
-    @Test
+    @RepeatedTest(5)
     void mutualTlsRefusesClientCertificateFromAnotherCa() {
         assertRogueRefused(fx.rogueMutualClient());
     }
@@ -396,5 +397,47 @@ class NettyTransportTest {
             QuicFixture.sendAndReadAnswer(c.openStream(), 10, 13);
         }
         assertThat(names).singleElement().asString().matches("dbsync-netty-\\d+");
+    }
+
+    @Test
+    void keepAliveHoldsAnIdleConnectionOpenPastTheIdleTimeout() throws Exception {
+        TransportOptions pinging = OPTIONS.toBuilder().idleTimeout(java.time.Duration.ofMillis(1000))
+                .keepAlive(java.time.Duration.ofMillis(200)).build();
+        TransportOptions silent = pinging.toBuilder().keepAlive(java.time.Duration.ofSeconds(60)).build();
+        try (TransportListener l = netty.listen(LOOPBACK_ANY_PORT, fx.serverOnly(), Set.copyOf(ALPN), pinging,
+                QuicFixture::answerDigest);
+             TransportConnection kept = netty.dial(endpoint(l.port()), fx.pinnedClient(), ALPN, pinging);
+             TransportConnection idle = netty.dial(endpoint(l.port()), fx.pinnedClient(), ALPN, silent)) {
+            var listener = (dev.dbsync.transport.netty.internal.QuicListener) l;
+            assertThat(listener.connectionCount()).isEqualTo(2);
+            // wait until the silent connection has timed out (quiche stretches the timeout to 3 PTO)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (listener.connectionCount() > 1 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(1000);
+            assertThat(listener.connectionCount()).isEqualTo(1);
+            assertThat(QuicFixture.sendAndReadAnswer(kept.openStream(), 100, 14)).isEqualTo(QuicFixture.expectedAnswer(100, 14));
+        }
+    }
+
+    @Test
+    void closesAConnectionIdleForLongerThanTheIdleTimeout() throws Exception {
+        TransportOptions o = OPTIONS.toBuilder().idleTimeout(java.time.Duration.ofMillis(1000))
+                .keepAlive(java.time.Duration.ofSeconds(60)).build();
+        try (TransportListener l = netty.listen(LOOPBACK_ANY_PORT, fx.serverOnly(), Set.copyOf(ALPN), o,
+                QuicFixture::answerDigest);
+             TransportConnection c = netty.dial(endpoint(l.port()), fx.pinnedClient(), ALPN, o)) {
+            var listener = (dev.dbsync.transport.netty.internal.QuicListener) l;
+            assertThat(listener.connectionCount()).isEqualTo(1);
+            // quiche stretches the timeout to 3 PTO, which grows on a loaded machine: poll, bounded
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (listener.connectionCount() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(listener.connectionCount()).isZero();
+            assertThatThrownBy(() -> QuicFixture.sendAndReadAnswer(c.openStream(), 100, 15))
+                    .isInstanceOfAny(TransportException.class, IOException.class);
+        }
     }
 }

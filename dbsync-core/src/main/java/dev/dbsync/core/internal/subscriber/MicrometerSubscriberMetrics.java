@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  * {@code dbsync.subscriber.rejects} (tag {@code reason}), {@code dbsync.subscriber.received}
  * (bytes), timers {@code dbsync.subscriber.receive} and {@code dbsync.subscriber.verify}, gauges
  * {@code dbsync.subscriber.version} and {@code dbsync.subscriber.staleness} (seconds, -1 before
- * any swap). Loaded only when a registry is given.
+ * any swap). Loaded only when a registry is given. The gauges hold their suppliers strongly
+ * (Micrometer's default weak reference would let a lambda be collected and the gauge read NaN).
  */
 final class MicrometerSubscriberMetrics implements SubscriberMetrics {
     private final Counter swaps;
@@ -36,9 +37,9 @@ final class MicrometerSubscriberMetrics implements SubscriberMetrics {
         receive = Timer.builder("dbsync.subscriber.receive").description("time to receive a payload").register(r);
         verify = Timer.builder("dbsync.subscriber.verify").description("time to fsync and verify a payload").register(r);
         Gauge.builder("dbsync.subscriber.version", version, s -> s.getAsLong())
-                .description("version of the served snapshot").register(r);
+                .description("version of the served snapshot").strongReference(true).register(r);
         Gauge.builder("dbsync.subscriber.staleness", staleness, s -> s.getAsLong()).baseUnit("seconds")
-                .description("seconds since the last swap, -1 before any").register(r);
+                .description("seconds since the last swap, -1 before any").strongReference(true).register(r);
     }
 
     static SubscriberMetrics create(Object registry, LongSupplier version, LongSupplier staleness) {

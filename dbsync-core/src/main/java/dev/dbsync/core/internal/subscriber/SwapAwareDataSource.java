@@ -82,15 +82,11 @@ public final class SwapAwareDataSource implements DataSource, AutoCloseable {
         } finally {
             pathLock.writeLock().unlock();
         }
-        Pooled p;
         int evicted = 0;
-        while ((p = idle.poll()) != null) {
-            if (p.generation != generation) {
+        for (Pooled p : idle) {
+            if (p.generation != generation && idle.remove(p)) {
                 p.closePhysical();
                 evicted++;
-            } else {
-                idle.addFirst(p);
-                break;
             }
         }
         LOG.debug("database generation {}: closed {} idle connections of older generations", generation, evicted);

@@ -38,6 +38,7 @@ final class GuardedDatagramSocket extends DatagramSocket {
      */
     GuardedDatagramSocket(SocketAddress bindAddress) throws SocketException {
         super(bindAddress);
+        UdpBuffers.enlarge(this);
     }
 
     @Override

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A dialled kwik connection. Closing it sends CONNECTION_CLOSE at once: the caller waits for
  * the peer's answer (or EOF) before closing, since kwik cannot report that sent data was
- * acknowledged.
+ * acknowledged. {@link #openStream()} waits while the listener's limit of concurrent streams
+ * is reached (kwik blocks until a stream credit arrives).
  */
 final class KwikConnection implements TransportConnection {
     private final QuicClientConnection connection;

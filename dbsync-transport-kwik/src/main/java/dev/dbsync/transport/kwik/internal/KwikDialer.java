@@ -12,6 +12,8 @@ import tech.kwik.core.QuicClientConnection;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.DatagramSocket;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +63,9 @@ public final class KwikDialer {
         }
         List<String> refused = new ArrayList<>();
         for (String id : alpn) {
-            QuicClientConnection conn = build(endpoint, tls, id, options);
+            ServerIdentityTrustManager verifier = tls.insecureSkipVerify()
+                    ? null : new ServerIdentityTrustManager(tls, endpoint.host());
+            QuicClientConnection conn = build(endpoint, tls, id, options, verifier);
             try {
                 conn.connect();
             } catch (IOException | RuntimeException e) {
@@ -71,6 +75,11 @@ public final class KwikDialer {
                     LOG.debug("{} refused ALPN {}", endpoint, id);
                     continue;
                 }
+                if (verifier != null && verifier.refusal().isPresent()) {
+                    CertificateException why = verifier.refusal().get();
+                    throw new TransportException(endpoint.toString(), "QUIC handshake failed: server certificate refused: "
+                            + why.getMessage(), why);
+                }
                 throw new TransportException(endpoint.toString(), "QUIC handshake failed: " + describe(e), e);
             }
             return new KwikConnection(conn, endpoint, id, options);
@@ -78,7 +87,8 @@ public final class KwikDialer {
         throw new TransportException(endpoint.toString(), "no common ALPN id: the listener refused " + refused);
     }
 
-    private static QuicClientConnection build(Endpoint endpoint, TlsSettings tls, String alpn, TransportOptions options) {
+    private static QuicClientConnection build(Endpoint endpoint, TlsSettings tls, String alpn, TransportOptions options,
+                                              ServerIdentityTrustManager verifier) {
         QuicClientConnection.Builder b = QuicClientConnection.newBuilder()
                 .host(endpoint.host())
                 .port(endpoint.port())
@@ -89,10 +99,14 @@ public final class KwikDialer {
                 .maxOpenPeerInitiatedBidirectionalStreams(0)
                 .maxOpenPeerInitiatedUnidirectionalStreams(0)
                 .logger(Slf4jKwikLogger.INSTANCE)
+                .socketFactory(destination -> {
+                    DatagramSocket socket = new DatagramSocket();
+                    UdpBuffers.enlarge(socket);
+                    return socket;
+                })
                 // turns kwik's host-name check off; the trust manager below does it (and the chain)
                 .noServerCertificateCheck()
-                .customTrustManager(tls.insecureSkipVerify()
-                        ? InsecureTrustManager.INSTANCE : new ServerIdentityTrustManager(tls, endpoint.host()));
+                .customTrustManager(verifier == null ? InsecureTrustManager.INSTANCE : verifier);
         if (tls.hasCertificate()) {
             List<X509Certificate> chain = tls.certificateChain();
             b.clientCertificate(chain.get(0)).clientCertificateKey(tls.privateKey().orElseThrow());

@@ -32,6 +32,7 @@ final class ServerIdentityTrustManager implements X509TrustManager {
 
     private final X509TrustManager pkix;
     private final String host;
+    private volatile CertificateException refusal;
 
     /**
      * @param tls settings holding the trusted CAs
@@ -56,9 +57,19 @@ final class ServerIdentityTrustManager implements X509TrustManager {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("server sent no certificate");
         }
-        // TLS 1.3: the key exchange does not depend on the certificate; "UNKNOWN" checks for signing use
-        pkix.checkServerTrusted(chain, "UNKNOWN");
-        checkHost(chain[0], host);
+        try {
+            // TLS 1.3: the key exchange does not depend on the certificate; "UNKNOWN" checks for signing use
+            pkix.checkServerTrusted(chain, "UNKNOWN");
+            checkHost(chain[0], host);
+        } catch (CertificateException e) {
+            refusal = e;
+            throw e;
+        }
+    }
+
+    /** @return why the server was refused, once it was (kwik's handshake error does not say) */
+    java.util.Optional<CertificateException> refusal() {
+        return java.util.Optional.ofNullable(refusal);
     }
 
     @Override

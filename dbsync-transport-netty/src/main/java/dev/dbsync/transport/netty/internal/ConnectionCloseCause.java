@@ -1,11 +1,14 @@
 package dev.dbsync.transport.netty.internal;
 
 import dev.dbsync.api.TransportException;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.quic.QuicClosedChannelException;
 import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
+import io.netty.handler.codec.quic.QuicDatagramExtensionEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +42,7 @@ final class ConnectionCloseCause extends ChannelInboundHandlerAdapter {
     private volatile QuicConnectionCloseEvent peerClose;
     private volatile Throwable handshakeFailure;
     private final Set<Runnable> closeListeners = ConcurrentHashMap.newKeySet();
+    private volatile boolean datagrams;
 
     ConnectionCloseCause(String peer) {
         this.peer = peer;
@@ -49,9 +53,21 @@ final class ConnectionCloseCause extends ChannelInboundHandlerAdapter {
         return false;
     }
 
+    /** Keep-alive datagrams carry nothing: drop them. Inbound streams pass on. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf) {
+            ReferenceCountUtil.release(msg);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof QuicConnectionCloseEvent) {
+        if (evt instanceof QuicDatagramExtensionEvent) {
+            datagrams = true;
+        } else if (evt instanceof QuicConnectionCloseEvent) {
             peerClose = (QuicConnectionCloseEvent) evt;
             LOG.debug("{}: peer closed the connection: {}", peer, describe(peerClose));
             for (Runnable r : closeListeners) {
@@ -83,6 +99,11 @@ final class ConnectionCloseCause extends ChannelInboundHandlerAdapter {
     /** @param listener a listener added with {@link #onPeerClose} */
     void removePeerCloseListener(Runnable listener) {
         closeListeners.remove(listener);
+    }
+
+    /** @return true when the peer accepts QUIC DATAGRAM frames (used for keep-alive) */
+    boolean datagramsSupported() {
+        return datagrams;
     }
 
     /** @return true once the peer has closed the connection or the handshake failed */
@@ -187,6 +208,23 @@ final class ConnectionCloseCause extends ChannelInboundHandlerAdapter {
             what = "transport error 0x" + Integer.toHexString(e.error());
         }
         return reason.isEmpty() ? what : what + ": " + reason;
+    }
+
+    /**
+     * A stored failure is thrown again by every later stream call; each throw needs its own
+     * instance (try-with-resources adds the close failure as suppressed to the first one).
+     *
+     * @param e a stored failure
+     * @return a new exception of the same kind, caused by {@code e}
+     */
+    static RuntimeException fresh(RuntimeException e) {
+        if (e instanceof TransportException) {
+            TransportException t = (TransportException) e;
+            String prefix = t.endpoint() + ": ";
+            String msg = t.getMessage().startsWith(prefix) ? t.getMessage().substring(prefix.length()) : t.getMessage();
+            return new TransportException(t.endpoint(), msg, t);
+        }
+        return new IllegalStateException(e.getMessage(), e);
     }
 
     /** Netty 4.2.18 builds close events without a reason whose {@code reason()} then throws NPE. */

@@ -13,6 +13,9 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +43,9 @@ final class DialedConnection implements TransportConnection {
     private final InetSocketAddress remote;
     private final Set<QuicByteStream> streams = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ScheduledFuture<?> keepAlive;
+    private static final byte[] KEEP_ALIVE = {0};
+    private static final Logger LOG = LoggerFactory.getLogger(DialedConnection.class);
 
     DialedConnection(EventLoopGroup group, Channel udp, QuicChannel quic, ConnectionCloseCause cause, String alpn,
                      List<X509Certificate> peerCertificates, TransportOptions options) {
@@ -51,6 +57,22 @@ final class DialedConnection implements TransportConnection {
         this.peerCertificates = peerCertificates;
         this.options = options;
         this.remote = (InetSocketAddress) quic.remoteSocketAddress();
+        long every = options.keepAlive().toMillis();
+        this.keepAlive = quic.eventLoop().scheduleAtFixedRate(this::ping, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Keeps an idle connection (and NAT bindings) alive: one ack-eliciting DATAGRAM frame. Peers
+     * that did not offer the DATAGRAM extension get none (their own keep-alive applies).
+     */
+    private void ping() {
+        if (quic.isActive() && cause.datagramsSupported()) {
+            quic.writeAndFlush(Unpooled.wrappedBuffer(KEEP_ALIVE)).addListener(f -> {
+                if (!f.isSuccess()) {
+                    LOG.debug("{}: keep-alive not sent: {}", cause.peer(), f.cause().toString());
+                }
+            });
+        }
     }
 
     @Override
@@ -108,6 +130,7 @@ final class DialedConnection implements TransportConnection {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        keepAlive.cancel(false);
         long deadline = System.nanoTime() + options.connectTimeout().toNanos();
         try {
             for (QuicByteStream s : List.copyOf(streams)) {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 final class QuicCodecSettings {
     /** Socket buffers: with the OS defaults a 256 MiB loopback run dropped thousands of datagrams. */
     static final int SOCKET_BUFFER = 4 << 20;
+    private static final int KEEP_ALIVE_QUEUE = 8;
 
     private QuicCodecSettings() {
     }
@@ -31,6 +32,8 @@ final class QuicCodecSettings {
                 .initialMaxStreamsBidirectional(peerStreams)
                 .initialMaxStreamsUnidirectional(0)
                 .initialMaxStreamDataUnidirectional(0)
-                .activeMigration(false);
+                .activeMigration(false)
+                // DATAGRAM frames carry keep-alives (quiche has no PING API in Netty); peers without it ignore them
+                .datagram(KEEP_ALIVE_QUEUE, KEEP_ALIVE_QUEUE);
     }
 }

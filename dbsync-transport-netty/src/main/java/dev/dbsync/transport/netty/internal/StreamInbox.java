@@ -241,7 +241,7 @@ final class StreamInbox extends InputStream {
 
     private static IOException rethrow(Exception failure) {
         if (failure instanceof RuntimeException) {
-            throw (RuntimeException) failure;
+            throw ConnectionCloseCause.fresh((RuntimeException) failure);
         }
         return new IOException(failure.getMessage(), failure);
     }

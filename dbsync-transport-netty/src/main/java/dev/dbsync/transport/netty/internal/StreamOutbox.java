@@ -266,7 +266,7 @@ final class StreamOutbox extends OutputStream {
 
     private static IOException asThrowable(Exception e) {
         if (e instanceof RuntimeException) {
-            throw (RuntimeException) e;
+            throw ConnectionCloseCause.fresh((RuntimeException) e);
         }
         return e instanceof IOException ? new IOException(e.getMessage(), e) : new IOException(e);
     }
