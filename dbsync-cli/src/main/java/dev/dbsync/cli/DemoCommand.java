@@ -118,6 +118,7 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    @SuppressWarnings("try") // the resource only needs closing
     private static boolean followWrites(Path bo, Publisher pub, Subscriber fo, SwapClock swaps, DemoReport report)
             throws Exception {
         try (Connection c = ForumDatabase.open(bo); AutoCloseable trigger = pub.attachTo(c)) {
@@ -132,6 +133,7 @@ final class DemoCommand implements Callable<Integer> {
                             x -> ForumDatabase.addPost(x, 2, "My private draft", "private")));
             for (DemoWrite w : writes) {
                 long before = fo.version();
+                long published = pub.lastMeta().map(SnapshotMeta::version).orElse(0L);
                 long rounds = productionRounds(pub);
                 w.change().apply(c);
                 long committed = System.nanoTime();
@@ -150,7 +152,11 @@ final class DemoCommand implements Callable<Integer> {
                         Thread.sleep(10);
                     }
                     Thread.sleep(200); // a push, if one were (wrongly) made, would land by now
-                    if (fo.version() != before) {
+                    if (productionRounds(pub) <= rounds) {
+                        report.failed("no production round ran after \"" + w.what() + "\" within " + WAIT.toSeconds() + " s");
+                        return false;
+                    }
+                    if (fo.version() != before || pub.lastMeta().map(SnapshotMeta::version).orElse(0L) != published) {
                         report.failed("a private write produced a new front-office version");
                         return false;
                     }

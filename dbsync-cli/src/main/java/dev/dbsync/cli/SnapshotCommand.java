@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,15 +39,19 @@ final class SnapshotCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() {
+    @SuppressWarnings("try") // the resource only needs closing
+    public Integer call() throws Exception {
         Inputs.existingFile(db, "--db");
         FilterSpec fs = FilterSpecJson.read(Inputs.existingFile(filter, "--filter"));
         Inputs.writableFile(out, "--out");
         FilterValidator.validateAgainst(fs, db);
         Progress progress = Progress.onTerminal(spec.commandLine().getErr());
         progress.step("producing a filtered snapshot of " + db + " …");
+        Path dir = out.toAbsolutePath().getParent();
         ProductionReport report;
-        try {
+        // the producer writes ".<name>.*" beside the output, then renames it; the source's size bounds it
+        try (AutoCloseable bar = progress.barForFilesGrowing(dir, "." + out.getFileName() + ".", Files.size(db),
+                "snapshot")) {
             report = SnapshotProducer.builder(db).build().produce(out, fs);
         } finally {
             progress.done();

@@ -261,7 +261,7 @@ class DaemonsIT {
 
     private static boolean freeAgain(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
+            return s.isBound();
         } catch (IOException e) {
             return false;
         }

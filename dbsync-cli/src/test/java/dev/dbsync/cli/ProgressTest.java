@@ -1,0 +1,38 @@
+package dev.dbsync.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProgressTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void barShowsTheFractionDoneAndNeverOverflows() {
+        assertThat(Progress.bar("snapshot", 5_000_000, 10_000_000))
+                .isEqualTo("snapshot [###############               ]   5.0 / 10.0 MB");
+        assertThat(Progress.bar("snapshot", 20_000_000, 10_000_000)).contains("[" + "#".repeat(30) + "]");
+        assertThat(Progress.bar("snapshot", 1, 0)).contains("[" + " ".repeat(30) + "]");
+    }
+
+    @Test
+    @SuppressWarnings("try") // the resource only needs closing
+    void staysQuietWhenNotOnATerminal() throws Exception {
+        StringWriter err = new StringWriter();
+        Progress p = Progress.onTerminal(new PrintWriter(err, true));
+        Files.write(dir.resolve(".out.db.123.tmp"), new byte[1 << 20]);
+        try (AutoCloseable bar = p.barForFilesGrowing(dir, ".out.db.", 100L << 20, "snapshot")) {
+            p.step("working");
+            Thread.sleep(300);
+        }
+        p.done();
+        assertThat(err.toString()).as("tests run without a console").isEmpty();
+    }
+}
