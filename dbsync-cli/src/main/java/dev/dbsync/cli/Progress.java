@@ -46,19 +46,21 @@ final class Progress {
         }
     }
 
-    /** Outputs smaller than this get no progress bar. */
-    static final long BAR_THRESHOLD = 4L << 20;
+    /** Sources smaller than this get no progress line. */
+    static final long THRESHOLD = 4L << 20;
 
     /**
-     * Shows a bar of the bytes written so far to the files of {@code dir} whose names start
-     * with {@code prefix} (where a producer writes before its atomic rename), against
-     * {@code expected}, until the returned handle is closed. Nothing when not on a terminal or
-     * when {@code expected} is below {@link #BAR_THRESHOLD}.
+     * Shows, until the returned handle is closed, how long the work has run and how many bytes
+     * the files of {@code dir} whose names start with {@code prefix} (where a producer writes
+     * before its atomic rename) hold so far. Nothing when not on a terminal or when
+     * {@code sourceSize} is below {@link #THRESHOLD}. (SQLite may write most pages at commit,
+     * so the byte count can jump; the producer offers no finer progress callback.)
      */
-    AutoCloseable barForFilesGrowing(Path dir, String prefix, long expected, String label) {
-        if (!enabled || expected < BAR_THRESHOLD) {
+    AutoCloseable forFilesGrowing(Path dir, String prefix, long sourceSize, String label) {
+        if (!enabled || sourceSize < THRESHOLD) {
             return () -> { };
         }
+        long started = System.nanoTime();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dbsync-progress-1");
             t.setDaemon(true);
@@ -73,7 +75,7 @@ final class Progress {
             } catch (IOException | RuntimeException e) {
                 return; // a file renamed or removed under us: try again next tick
             }
-            step(bar(label, written, expected));
+            step(line(label, written, sourceSize, System.nanoTime() - started));
         }, 200, 200, TimeUnit.MILLISECONDS);
         return () -> {
             timer.shutdownNow();
@@ -86,11 +88,8 @@ final class Progress {
         };
     }
 
-    static String bar(String label, long done, long total) {
-        int width = 30;
-        double f = total <= 0 ? 0 : Math.min(1.0, (double) done / total);
-        int filled = (int) Math.round(f * width);
-        return String.format(Locale.ROOT, "%s [%s%s] %5.1f / %.1f MB", label, "#".repeat(filled),
-                " ".repeat(width - filled), done / 1e6, total / 1e6);
+    static String line(String label, long written, long sourceSize, long elapsedNanos) {
+        return String.format(Locale.ROOT, "%s: %.1f s, %.1f MB written (source %.1f MB)", label, elapsedNanos / 1e9,
+                written / 1e6, sourceSize / 1e6);
     }
 }

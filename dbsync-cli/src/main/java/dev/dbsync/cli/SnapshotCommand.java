@@ -49,9 +49,9 @@ final class SnapshotCommand implements Callable<Integer> {
         progress.step("producing a filtered snapshot of " + db + " …");
         Path dir = out.toAbsolutePath().getParent();
         ProductionReport report;
-        // the producer writes ".<name>.*" beside the output, then renames it; the source's size bounds it
-        try (AutoCloseable bar = progress.barForFilesGrowing(dir, "." + out.getFileName() + ".", Files.size(db),
-                "snapshot")) {
+        // the producer writes ".<name>.*" beside the output, then renames it
+        try (AutoCloseable bar = progress.forFilesGrowing(dir, "." + out.getFileName() + ".", Files.size(db),
+                "producing " + out.getFileName())) {
             report = SnapshotProducer.builder(db).build().produce(out, fs);
         } finally {
             progress.done();

@@ -15,11 +15,9 @@ class ProgressTest {
     Path dir;
 
     @Test
-    void barShowsTheFractionDoneAndNeverOverflows() {
-        assertThat(Progress.bar("snapshot", 5_000_000, 10_000_000))
-                .isEqualTo("snapshot [###############               ]   5.0 / 10.0 MB");
-        assertThat(Progress.bar("snapshot", 20_000_000, 10_000_000)).contains("[" + "#".repeat(30) + "]");
-        assertThat(Progress.bar("snapshot", 1, 0)).contains("[" + " ".repeat(30) + "]");
+    void lineSaysElapsedTimeAndBytesWritten() {
+        assertThat(Progress.line("producing public.db", 5_000_000, 40_000_000, 2_500_000_000L))
+                .isEqualTo("producing public.db: 2.5 s, 5.0 MB written (source 40.0 MB)");
     }
 
     @Test
@@ -28,7 +26,7 @@ class ProgressTest {
         StringWriter err = new StringWriter();
         Progress p = Progress.onTerminal(new PrintWriter(err, true));
         Files.write(dir.resolve(".out.db.123.tmp"), new byte[1 << 20]);
-        try (AutoCloseable bar = p.barForFilesGrowing(dir, ".out.db.", 100L << 20, "snapshot")) {
+        try (AutoCloseable bar = p.forFilesGrowing(dir, ".out.db.", 100L << 20, "snapshot")) {
             p.step("working");
             Thread.sleep(300);
         }
