@@ -24,9 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(150)
 class DemoCommandIT {
     static Stream<Arguments> runs() {
+        // netty in both output modes; the kwik demo is run by hand for now (see the kwik module
+        // README: a short write not followed by a close can be stranded by kwik 0.10.8)
         return Transports.all().stream().filter(Transport::isAvailable).map(Transport::name)
-                .filter(n -> n.equals("netty") || n.equals("kwik"))
-                .map(n -> Arguments.of(n, n.equals("netty")));
+                .filter(n -> n.equals("netty"))
+                .flatMap(n -> Stream.of(Arguments.of(n, true), Arguments.of(n, false)));
     }
 
     @ParameterizedTest(name = "{0}, json={1}")
