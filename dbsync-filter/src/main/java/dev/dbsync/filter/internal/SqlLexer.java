@@ -131,8 +131,16 @@ public final class SqlLexer {
             case '`':
                 return scanQuoted(sql, i, c);
             case '[': {
-                int e = sql.indexOf(']', i);
-                return e < 0 ? n : e + 1;
+                for (int e = i + 1; e < n; e++) {
+                    char d = sql.charAt(e);
+                    if (d == 0) {
+                        return e;
+                    }
+                    if (d == ']') {
+                        return e + 1;
+                    }
+                }
+                return n;
             }
             case '=':
             case '!':
@@ -186,20 +194,26 @@ public final class SqlLexer {
         return i + 1;
     }
 
+    /**
+     * @return the end of a quoted literal or name; like SQLite, which stops reading SQL text at
+     *     a NUL character, a NUL ends it unterminated (the token stops before the NUL)
+     */
     private static int scanQuoted(String sql, int i, char q) {
         int n = sql.length();
-        int e = i + 1;
-        while (true) {
-            int f = sql.indexOf(q, e);
-            if (f < 0) {
-                return n;
+        for (int e = i + 1; e < n; e++) {
+            char c = sql.charAt(e);
+            if (c == 0) {
+                return e;
             }
-            if (f + 1 < n && sql.charAt(f + 1) == q) {
-                e = f + 2;
-                continue;
+            if (c == q) {
+                if (e + 1 < n && sql.charAt(e + 1) == q) {
+                    e++;
+                    continue;
+                }
+                return e + 1;
             }
-            return f + 1;
         }
+        return n;
     }
 
     private static boolean terminated(String sql, int start, int end, char q) {
