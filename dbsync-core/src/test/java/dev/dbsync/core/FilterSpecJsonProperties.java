@@ -17,7 +17,6 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.statistics.Statistics;
 
 /**
@@ -26,7 +25,6 @@ import net.jqwik.api.statistics.Statistics;
  * refused with a {@link FilterException} naming the file and the offending key (its JSON
  * path) or the JSON syntax position; never another exception, never a partial spec.
  */
-@AddLifecycleHook(StressTries.class)
 class FilterSpecJsonProperties {
     private static final String SOURCE = "spec.json";
     private static final String[] KEYS = {"fullTables", "filteredTables", "partialTables", "views", "columns", "where",
@@ -41,7 +39,7 @@ class FilterSpecJsonProperties {
                 .as((depth, seed) -> new JsonWriter(new Random(seed)).value(depth));
     }
 
-    @Property(tries = 1000)
+    @Property
     void randomDocumentsGiveASpecOrAFilterExceptionPointingAtTheFault(@ForAll("documents") String json) {
         check(json);
     }
@@ -58,13 +56,13 @@ class FilterSpecJsonProperties {
                 .as((edits, seed) -> corrupt(text, edits, new Random(seed)));
     }
 
-    @Property(tries = 1000)
+    @Property
     void corruptedDocumentsGiveASpecOrAFilterExceptionPointingAtTheFault(@ForAll("corruptions") String json) {
         check(json);
     }
 
     /** Wrong-typed values at every key are refused naming that key's JSON path. */
-    @Property(tries = 1000)
+    @Property
     void wrongTypedValueIsRefusedNamingItsPath(@ForAll("wrongTyped") String[] docAndPath) {
         Throwable t = catchThrowable(() -> FilterSpecJson.parse(docAndPath[0], SOURCE));
         assertThat(t).as(docAndPath[0]).isInstanceOf(FilterException.class);

@@ -13,7 +13,6 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * Mutants of legitimate clauses are refused: one forbidden construct inserted at a token
@@ -22,7 +21,6 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
  * position, as data and in the message. The offending token is the inserted construct (or a
  * token inside it); only an inserted {@code (} may be reported at the parenthesis left open.
  */
-@AddLifecycleHook(StressTries.class)
 class ClauseMutationProperties {
     static final String TABLE = "items";
 
@@ -55,7 +53,7 @@ class ClauseMutationProperties {
                 Arbitraries.longs()).as(Mutant::of);
     }
 
-    @Property(tries = 1000)
+    @Property
     void everyMutantIsRefusedNamingTableTokenAndPosition(@ForAll("mutants") Mutant m) {
         FilterException e = catchThrowableOfType(FilterException.class,
                 () -> FilterValidator.validate(FilterSpec.builder().filteredTable(TABLE, m.text()).build()));

@@ -20,7 +20,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
@@ -43,7 +42,6 @@ import org.slf4j.LoggerFactory;
  * with a {@code FilterException} at that position; the longest chain under the cap is
  * accepted.
  */
-@AddLifecycleHook(StressTries.class)
 class HostileClauseProperties {
     private static final Logger LOG = LoggerFactory.getLogger(HostileClauseProperties.class);
     private static final Duration HANG_GUARD = Duration.ofSeconds(30);
@@ -70,12 +68,12 @@ class HostileClauseProperties {
         return piece.list().ofMaxSize(40).map(l -> String.join(l.size() % 3 == 0 ? "" : " ", l));
     }
 
-    @Property(tries = 1000)
+    @Property
     void randomUnicodeIsAcceptedOrRefusedWithFilterException(@ForAll("unicode") String clause) {
         checkAcceptsOrRefuses(clause);
     }
 
-    @Property(tries = 1000)
+    @Property
     void randomNearSqlIsAcceptedOrRefusedWithFilterException(@ForAll("nearSql") String clause) {
         checkAcceptsOrRefuses(clause);
     }
