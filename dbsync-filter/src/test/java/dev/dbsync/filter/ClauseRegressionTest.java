@@ -68,4 +68,27 @@ class ClauseRegressionTest {
         assertThatCode(() -> FilterValidator.validate(FilterSpec.builder().filteredTable("items", "a = 'x\u0001'")
                 .build())).doesNotThrowAnyException();
     }
+
+    /**
+     * Was accepted as the column name {@code <BOM>0x$}: SQLite skips a byte-order mark where a
+     * token starts, as whitespace, and then reads {@code 0x$}, an unrecognized token. The two
+     * tokenizers disagreed on where tokens start; now the lexer skips U+FEFF like SQLite does.
+     */
+    @Test
+    void byteOrderMarkWhereATokenStartsIsWhitespaceAsInSqlite() {
+        assertThat(refusal("\uFEFF0x$").token()).contains("0x$");
+        assertThat(refusal("a =\uFEFF\uFEFFSELECT").token()).contains("SELECT");
+        assertThat(refusal("(\uFEFFSELECT - 1)").token()).contains("SELECT");
+        assertThatCode(() -> FilterValidator.validate(FilterSpec.builder()
+                .filteredTable("items", "\uFEFFa\uFEFF=\uFEFF1 AND b\uFEFFc = 2").build())).doesNotThrowAnyException();
+        assertThat(refusal("\uFEFF").getMessage()).endsWith("the WHERE clause is empty");
+    }
+
+    /** Found under -Pstress: the payload fits as a type name, the clause fails just after it. */
+    @Test
+    void functionNameAsCastTypeNameIsATypeNotACall() {
+        assertThatCode(() -> FilterValidator.validate(FilterSpec.builder()
+                .filteredTable("items", "CAST(oid AS randomblob(8)) = 1").build())).doesNotThrowAnyException();
+        assertThat(refusal("CAST (oid  as randomblob(8) UNSIGNED big INT\n) != 1").token()).contains("UNSIGNED");
+    }
 }

@@ -24,8 +24,7 @@ public final class SqlLexer {
         int i = 0;
         int n = sql.length();
         while (i < n) {
-            char c = sql.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r') {
+            if (isSpace(sql.charAt(i))) {
                 i++;
                 continue;
             }
@@ -57,13 +56,21 @@ public final class SqlLexer {
         int i = from;
         int n = sql.length();
         while (i < n) {
-            char c = sql.charAt(i);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\f' && c != '\r') {
+            if (!isSpace(sql.charAt(i))) {
                 break;
             }
             i++;
         }
         return i;
+    }
+
+    /**
+     * @return true for what SQLite skips between tokens: space, tab, newline, form feed,
+     *     carriage return, and a byte-order mark U+FEFF where a token would start (inside a
+     *     name SQLite reads it as a name character, as {@link #isIdPart} does)
+     */
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == '\uFEFF';
     }
 
     private static TokenKind kindAt(String sql, int start, int end) {
