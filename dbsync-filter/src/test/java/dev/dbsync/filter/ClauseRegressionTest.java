@@ -90,5 +90,9 @@ class ClauseRegressionTest {
         assertThatCode(() -> FilterValidator.validate(FilterSpec.builder()
                 .filteredTable("items", "CAST(oid AS randomblob(8)) = 1").build())).doesNotThrowAnyException();
         assertThat(refusal("CAST (oid  as randomblob(8) UNSIGNED big INT\n) != 1").token()).contains("UNSIGNED");
+        assertThatCode(() -> FilterValidator.validate(FilterSpec.builder()
+                .filteredTable("items", "CAST( _ROwiD_ AS INTEGER  randomblob(8) ) % 2").build()))
+                .doesNotThrowAnyException();
+        assertThat(refusal("CAST(oid AS INTEGER randomblob(n)) = 1").token()).contains("n");
     }
 }
