@@ -40,7 +40,7 @@ class ClauseMutationProperties {
             "load_extension('evil.so')", "readfile('/etc/passwd')", "writefile('x', 'y')", "randomblob(n)",
             "random()", "json_each('[1]')", "json_tree('{}')", "pragma_table_info('items')", "pragma_database_list()",
             "generate_series(1, n)", "sqlite_version()", "printf('%s', 1)", "zeroblob(n)", "fts3_tokenizer('x')",
-            "edit('x')", "quote(1)", "changes()", "total_changes()", "last_insert_rowid()",
+            "edit('x')", "quote(n)", "changes()", "total_changes()", "last_insert_rowid()",
             "sqlite_compileoption_used('x')", "sqlite_source_id()", "count(*)", "sum(id)", "group_concat(id)",
             "highlight(items, 0, 'a', 'b')", "bm25(items)", "sqlite_offset(id)", "unhex('00')", "\"readfile\"('x')",
             "[load_extension]('x')", "RAISE(IGNORE)", ")", "(");
