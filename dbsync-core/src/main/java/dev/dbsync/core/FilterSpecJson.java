@@ -2,6 +2,7 @@ package dev.dbsync.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -114,8 +115,11 @@ public final class FilterSpecJson {
                 throw new FilterException(e.table().orElse(null), null, -1, source + ": " + e.getMessage(), e);
             }
         } catch (JsonProcessingException e) {
-            throw new FilterException(null, null, -1, source + ": not valid JSON at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
+            // limit violations (StreamConstraintsException: string, number or document too long)
+            // carry no location
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new FilterException(null, null, -1, source + ": not valid JSON" + where + ": "
                     + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -137,6 +141,12 @@ public final class FilterSpecJson {
         }
         if (columns == null || columns.isEmpty()) {
             throw error(source, path + ".columns", "a partial table needs a non-empty 'columns' list");
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).isBlank()) {
+                // checked here, not only by PartialTable, so the message names the file and the key
+                throw error(source, path + ".columns[" + i + "]", "a column name must not be blank");
+            }
         }
         return new PartialTable(columns, where);
     }

@@ -24,8 +24,7 @@ public final class SqlLexer {
         int i = 0;
         int n = sql.length();
         while (i < n) {
-            char c = sql.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r') {
+            if (isSpace(sql.charAt(i))) {
                 i++;
                 continue;
             }
@@ -57,13 +56,21 @@ public final class SqlLexer {
         int i = from;
         int n = sql.length();
         while (i < n) {
-            char c = sql.charAt(i);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\f' && c != '\r') {
+            if (!isSpace(sql.charAt(i))) {
                 break;
             }
             i++;
         }
         return i;
+    }
+
+    /**
+     * @return true for what SQLite skips between tokens: space, tab, newline, form feed,
+     *     carriage return, and a byte-order mark U+FEFF where a token would start (inside a
+     *     name SQLite reads it as a name character, as {@link #isIdPart} does)
+     */
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == '\uFEFF';
     }
 
     private static TokenKind kindAt(String sql, int start, int end) {
@@ -131,8 +138,16 @@ public final class SqlLexer {
             case '`':
                 return scanQuoted(sql, i, c);
             case '[': {
-                int e = sql.indexOf(']', i);
-                return e < 0 ? n : e + 1;
+                for (int e = i + 1; e < n; e++) {
+                    char d = sql.charAt(e);
+                    if (d == 0) {
+                        return e;
+                    }
+                    if (d == ']') {
+                        return e + 1;
+                    }
+                }
+                return n;
             }
             case '=':
             case '!':
@@ -186,20 +201,26 @@ public final class SqlLexer {
         return i + 1;
     }
 
+    /**
+     * @return the end of a quoted literal or name; like SQLite, which stops reading SQL text at
+     *     a NUL character, a NUL ends it unterminated (the token stops before the NUL)
+     */
     private static int scanQuoted(String sql, int i, char q) {
         int n = sql.length();
-        int e = i + 1;
-        while (true) {
-            int f = sql.indexOf(q, e);
-            if (f < 0) {
-                return n;
+        for (int e = i + 1; e < n; e++) {
+            char c = sql.charAt(e);
+            if (c == 0) {
+                return e;
             }
-            if (f + 1 < n && sql.charAt(f + 1) == q) {
-                e = f + 2;
-                continue;
+            if (c == q) {
+                if (e + 1 < n && sql.charAt(e + 1) == q) {
+                    e++;
+                    continue;
+                }
+                return e + 1;
             }
-            return f + 1;
         }
+        return n;
     }
 
     private static boolean terminated(String sql, int start, int end, char q) {

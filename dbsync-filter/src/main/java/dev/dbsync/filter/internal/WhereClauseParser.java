@@ -114,6 +114,10 @@ public final class WhereClauseParser {
         }
         if (t.isWord(sql, "NOT")) {
             Token n = in.peek(1);
+            if (n != null) {
+                // look-ahead tokens are screened too, so "a NOT ?" names the '?', not the NOT
+                errors.screen(n);
+            }
             if (n != null && (n.isWord(sql, "IN") || n.isWord(sql, "LIKE") || n.isWord(sql, "GLOB")
                     || n.isWord(sql, "MATCH") || n.isWord(sql, "BETWEEN") || n.isWord(sql, "NULL"))) {
                 return PREC_EQUALITY;
@@ -290,6 +294,7 @@ public final class WhereClauseParser {
     }
 
     private void qualifiedName(Token first) {
+        Token last = first;
         if (peekOperator(".")) {
             Token dot = next();
             Token column = next();
@@ -300,9 +305,12 @@ public final class WhereClauseParser {
             if (peekOperator(".")) {
                 throw errors.reject(peek(), "schema-qualified names are not allowed; name a column or table.column");
             }
+            last = column;
         }
-        if (first.kind() == TokenKind.WORD && peekOperator("(")) {
-            throw errors.reject(first, "function '" + first.text(sql) + "' is not allowed");
+        if (peekOperator("(")) {
+            // "t.f(" and "\"f\"(" are calls too: report the name called, not the table before it
+            throw errors.reject(last, "'" + last.text(sql) + "' is called like a function; only allowlisted functions"
+                    + " may be called, by their bare name");
         }
     }
 
