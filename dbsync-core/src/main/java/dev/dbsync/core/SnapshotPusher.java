@@ -9,18 +9,8 @@ import dev.dbsync.api.transport.Transport;
 import dev.dbsync.api.transport.TransportConnection;
 import dev.dbsync.api.transport.TransportOptions;
 import dev.dbsync.api.transport.TransportStream;
-import dev.dbsync.core.internal.wire.Ack;
-import dev.dbsync.core.internal.wire.Answer;
-import dev.dbsync.core.internal.wire.Encoding;
-import dev.dbsync.core.internal.wire.Offer;
-import dev.dbsync.core.internal.wire.PayloadWriter;
-import dev.dbsync.core.internal.wire.V1Frame;
-import dev.dbsync.core.internal.wire.V2Frame;
-import dev.dbsync.core.internal.wire.V2Json;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,63 +67,11 @@ public final class SnapshotPusher {
         Objects.requireNonNull(meta, "meta");
         try (TransportConnection c = transport.dial(endpoint, tls, alpn, options);
              TransportStream s = c.openStream()) {
-            if (Dbsync.ALPN_V2.equals(c.negotiatedAlpn())) {
-                return pushV2(endpoint, s, meta, snapshot);
-            }
-            if (Dbsync.ALPN_V1.equals(c.negotiatedAlpn())) {
-                return pushV1(s, meta, snapshot);
-            }
-            throw new TransportException(endpoint.toString(), "unexpected ALPN id " + c.negotiatedAlpn());
+            return PushExchange.run(endpoint.toString(), c.negotiatedAlpn(), meta, s.input(), s.output(),
+                    () -> Files.newInputStream(snapshot), gzip);
         } catch (IOException e) {
             throw new TransportException(endpoint.toString(), "push of version " + meta.version() + " failed: " + e, e);
         }
-    }
-
-    private PushResult pushV2(Endpoint endpoint, TransportStream s, SnapshotMeta meta, Path snapshot)
-            throws IOException {
-        List<String> encodings = gzip ? List.of(Encoding.GZIP.wire(), Encoding.IDENTITY.wire())
-                : List.of(Encoding.IDENTITY.wire());
-        OutputStream out = s.output();
-        InputStream in = s.input();
-        V2Frame.write(out, V2Frame.OFFER, V2Json.encodeOffer(new Offer(meta.withCompressed(false), encodings, Offer.FULL)));
-        Answer a = V2Json.decodeAnswer(V2Frame.read(in, V2Frame.ANSWER, V2Frame.MAX_REPLY_LENGTH, 0),
-                V2Frame.PREFIX_LENGTH);
-        switch (a.action()) {
-            case SKIP:
-                out.close();
-                return new PushResult(Dbsync.ALPN_V2, PushResult.Outcome.SKIPPED, a.servedVersion(), a.servedHash());
-            case REJECT:
-                out.close();
-                throw new SnapshotRejectedException(endpoint.toString(), a.reason().orElseThrow(), a.message(),
-                        a.servedVersion(), a.servedHash());
-            default:
-                break;
-        }
-        try (InputStream file = Files.newInputStream(snapshot)) {
-            PayloadWriter.write(file, out, a.encoding().orElseThrow() == Encoding.GZIP);
-        }
-        out.close();
-        Ack ack = V2Json.decodeAck(V2Frame.read(in, V2Frame.ACK, V2Frame.MAX_REPLY_LENGTH, 0), V2Frame.PREFIX_LENGTH);
-        if (!ack.ok()) {
-            throw new SnapshotRejectedException(endpoint.toString(), ack.error().orElseThrow(), ack.message(),
-                    ack.version(), ack.hash());
-        }
-        return new PushResult(Dbsync.ALPN_V2, PushResult.Outcome.SWAPPED, ack.version(), ack.hash());
-    }
-
-    private PushResult pushV1(TransportStream s, SnapshotMeta meta, Path snapshot) throws IOException {
-        OutputStream out = s.output();
-        V1Frame.writeHeader(out, meta.withCompressed(gzip));
-        try (InputStream file = Files.newInputStream(snapshot)) {
-            PayloadWriter.write(file, out, gzip);
-        }
-        out.close();
-        // v1 has no reply: wait for the subscriber to end the stream, which it does after the swap
-        byte[] buf = new byte[256];
-        while (s.input().read(buf) >= 0) {
-            // a v1 subscriber sends nothing; ignore anything
-        }
-        return new PushResult(Dbsync.ALPN_V1, PushResult.Outcome.DELIVERED, 0, "");
     }
 
     /** Builds a {@link SnapshotPusher}. Not thread-safe. */

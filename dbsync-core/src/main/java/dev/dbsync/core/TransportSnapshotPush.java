@@ -1,7 +1,6 @@
 package dev.dbsync.core;
 
 import dev.dbsync.api.Dbsync;
-import dev.dbsync.api.SnapshotMeta;
 import dev.dbsync.api.Target;
 import dev.dbsync.api.TransportException;
 import dev.dbsync.api.tls.TlsSettings;
@@ -10,21 +9,12 @@ import dev.dbsync.api.transport.Transport;
 import dev.dbsync.api.transport.TransportConnection;
 import dev.dbsync.api.transport.TransportOptions;
 import dev.dbsync.api.transport.TransportStream;
-import dev.dbsync.core.internal.wire.Ack;
-import dev.dbsync.core.internal.wire.Answer;
-import dev.dbsync.core.internal.wire.Encoding;
-import dev.dbsync.core.internal.wire.Offer;
-import dev.dbsync.core.internal.wire.PayloadWriter;
-import dev.dbsync.core.internal.wire.V1Frame;
-import dev.dbsync.core.internal.wire.V2Frame;
-import dev.dbsync.core.internal.wire.V2Json;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -69,69 +59,17 @@ final class TransportSnapshotPush implements SnapshotPush {
                 AtomicLong progress = new AtomicLong();
                 ScheduledFuture<?> watchdog = watchStall(stream, progress, endpoint);
                 try {
-                    if (Dbsync.ALPN_V2.equals(connection.negotiatedAlpn())) {
-                        return pushV2(endpoint, stream, snapshot, progress);
-                    }
-                    return pushV1(stream, snapshot.meta().withCompressed(gzip), snapshot, progress);
+                    PushResult r = PushExchange.run(endpoint.toString(), connection.negotiatedAlpn(), snapshot.meta(),
+                            new CountingInput(stream.input(), progress), new CountingOutput(stream.output(), progress),
+                            snapshot::newInputStream, gzip);
+                    return r.outcome() == PushResult.Outcome.DELIVERED
+                            ? new Outcome(snapshot.meta().version(), snapshot.meta().hash(), false)
+                            : new Outcome(r.servedVersion(), r.servedHash(), true);
                 } finally {
                     watchdog.cancel(false);
                 }
             }
         }
-    }
-
-    /** Offer, answer, payload, acknowledgement: see docs/protocol.md. */
-    private Outcome pushV2(Endpoint endpoint, TransportStream stream, PublishedSnapshot snapshot, AtomicLong progress)
-            throws IOException {
-        SnapshotMeta meta = snapshot.meta().withCompressed(false);
-        List<String> encodings = gzip ? List.of(Encoding.GZIP.wire(), Encoding.IDENTITY.wire())
-                : List.of(Encoding.IDENTITY.wire());
-        OutputStream out = new CountingOutput(stream.output(), progress);
-        InputStream in = stream.input();
-        V2Frame.write(out, V2Frame.OFFER, V2Json.encodeOffer(new Offer(meta, encodings, Offer.FULL)));
-        out.flush();
-        Answer answer = V2Json.decodeAnswer(V2Frame.read(in, V2Frame.ANSWER, V2Frame.MAX_REPLY_LENGTH, 0),
-                V2Frame.PREFIX_LENGTH);
-        progress.incrementAndGet();
-        switch (answer.action()) {
-            case SKIP:
-                out.close();
-                return new Outcome(answer.servedVersion(), answer.servedHash(), true);
-            case REJECT:
-                out.close();
-                throw new SnapshotRejectedException(endpoint.toString(), answer.reason().orElseThrow(),
-                        answer.message(), answer.servedVersion(), answer.servedHash());
-            default:
-                break;
-        }
-        try (InputStream file = snapshot.newInputStream()) {
-            PayloadWriter.write(file, out, answer.encoding().orElseThrow() == Encoding.GZIP);
-        }
-        out.close();
-        Ack ack = V2Json.decodeAck(V2Frame.read(in, V2Frame.ACK, V2Frame.MAX_REPLY_LENGTH, 0), V2Frame.PREFIX_LENGTH);
-        if (!ack.ok()) {
-            throw new SnapshotRejectedException(endpoint.toString(), ack.error().orElseThrow(), ack.message(),
-                    ack.version(), ack.hash());
-        }
-        return new Outcome(ack.version(), ack.hash(), true);
-    }
-
-    private Outcome pushV1(TransportStream stream, SnapshotMeta meta, PublishedSnapshot snapshot, AtomicLong progress)
-            throws IOException {
-        OutputStream out = new CountingOutput(stream.output(), progress);
-        V1Frame.writeHeader(out, meta);
-        try (InputStream file = snapshot.newInputStream()) {
-            PayloadWriter.write(file, out, meta.compressed());
-        }
-        out.close(); // end of stream: the subscriber reads EOF after the payload
-        // v1 has no answer: wait until the subscriber closes its side, so that closing the
-        // connection cannot cut off bytes still in flight
-        InputStream in = stream.input();
-        byte[] buf = new byte[256];
-        while (in.read(buf) >= 0) {
-            progress.incrementAndGet();
-        }
-        return new Outcome(meta.version(), meta.hash(), false);
     }
 
     private ScheduledFuture<?> watchStall(TransportStream stream, AtomicLong progress, Endpoint endpoint) {
@@ -147,6 +85,34 @@ final class TransportSnapshotPush implements SnapshotPush {
                 stream.abort(1);
             }
         }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Counts bytes read, for the stall watchdog. */
+    private static final class CountingInput extends java.io.FilterInputStream {
+        private final AtomicLong progress;
+
+        CountingInput(InputStream in, AtomicLong progress) {
+            super(in);
+            this.progress = progress;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                progress.addAndGet(n);
+            }
+            return n;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                progress.incrementAndGet();
+            }
+            return b;
+        }
     }
 
     /** Counts bytes written, for the stall watchdog. */

@@ -295,9 +295,16 @@ abstract class SubscriberProtocolSuite extends SubscriberContract {
             Snap v2 = snapshot(2);
             assertThatThrownBy(() -> push(s, v2)).isInstanceOfSatisfying(SnapshotRejectedException.class,
                     e -> assertThat(e.reason()).isEqualTo(RejectReason.BUSY));
-            long t0 = System.nanoTime();
-            assertThatThrownBy(() -> st.input().read()).isInstanceOf(IOException.class);
-            assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(10));
+            // the cut-off reaches the sender as a failed read, or — with Netty, which may report a
+            // peer's RESET_STREAM as an input shutdown first — as an end of stream; never as data
+            // and never as a read that blocks
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                try {
+                    assertThat(st.input().read()).isEqualTo(-1);
+                } catch (IOException cutOff) {
+                    // the expected outcome on most transports
+                }
+            });
         }
         await("the stall to be recorded", () -> s.lastRejectReason().filter(r -> r == RejectReason.STALLED).isPresent());
         assertThat(push(s, snapshot(3)).outcome()).isEqualTo(PushResult.Outcome.SWAPPED);
