@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -158,8 +159,11 @@ class TcpTlsTransportTest {
         assertTimeoutPreemptively(LIMIT, () -> {
             TlsSettings fo = TlsSettings.server(server.certFile(), server.keyFile());
             BlockingQueue<Object> outcome = new ArrayBlockingQueue<>(1);
+            CountDownLatch reading = new CountDownLatch(1);
             try (TransportListener l = transport.listen(LOOPBACK, fo, Set.of("a"), options, s -> {
                 try {
+                    s.input().read();
+                    reading.countDown();
                     outcome.add(s.input().readAllBytes().length);
                 } catch (IOException e) {
                     outcome.add(e);
@@ -168,6 +172,10 @@ class TcpTlsTransportTest {
                 TransportConnection c = transport.dial(new Endpoint("127.0.0.1", l.port()),
                         TlsSettings.clientWithCa(pki.caFile()), List.of("a"), options);
                 TransportStream s = c.openStream();
+                s.output().write(new byte[1000]);
+                // abort only once the peer is reading: a reset that beats the listener's side of the
+                // TLS handshake only fails that handshake, and no handler ever sees the stream
+                assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
                 s.output().write(new byte[1000]);
                 s.abort(7);
                 assertThat(outcome.poll(10, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
