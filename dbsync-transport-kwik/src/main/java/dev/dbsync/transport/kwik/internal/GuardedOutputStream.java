@@ -21,14 +21,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Containment: writes go to kwik in chunks of {@value #CHUNK} bytes (smaller than kwik's send
  * buffer, so kwik never splits a chunk and a refused chunk is never half-buffered). When one
- * chunk has been blocked for {@link #STALL_NANOS} the {@link StreamWatchdog} interrupts the
- * writer; kwik then gives up that chunk with an {@link InterruptedIOException} without having
- * buffered any of it. The writer clears the interrupt, makes a zero-length write (which re-queues
- * kwik's send request) and writes the chunk again. The zero-length write adds an empty buffer
- * to kwik's queue; it is always followed by the retried, non-empty chunk, which kwik needs to
- * send a FIN after it. Under real backpressure (a slow reader) the same poke just finds the
- * stream blocked by flow control and changes nothing. A chunk blocked longer than the write
- * timeout resets the stream.
+ * chunk has been blocked for {@link #STALL_NANOS} the {@link StreamWatchdog} re-queues kwik's
+ * send request with a {@link SenderKick}. Where the kick is unavailable (kwik's package not open
+ * to us) it interrupts the writer instead; kwik then gives up that chunk with an
+ * {@link InterruptedIOException} without having buffered any of it. The writer clears the
+ * interrupt, makes a zero-length write (which re-queues kwik's send request) and writes the chunk
+ * again. The zero-length write adds an empty buffer to kwik's queue; it is always followed by the
+ * retried, non-empty chunk, which kwik needs to send a FIN after it. Under real backpressure (a
+ * slow reader) the same poke just finds the stream blocked by flow control and changes nothing.
+ * A chunk blocked longer than the write timeout resets the stream. Data left unsent when the
+ * writer is done (closed, or waiting for an answer) is the reader's side to kick: see
+ * {@link #kickSender()}.
  *
  * <p>{@link #flush()} does nothing: kwik sends as soon as it can. Only one thread may write.
  */
@@ -164,14 +167,26 @@ final class GuardedOutputStream extends OutputStream implements StreamWatchdog.W
                 reset = true;
             } else if (RETRIGGER && now - lastPoke > STALL_NANOS) {
                 lastPoke = now;
-                pokeRequested = true;
                 POKES.incrementAndGet();
-                writer.interrupt();
+                if (!SenderKick.kick(kwik)) {
+                    pokeRequested = true;
+                    writer.interrupt();
+                }
             }
         }
         if (reset) {
             LOG.warn("{}: write blocked for longer than {} ms; resetting the stream", name, timeoutNanos / 1_000_000);
             onTimeout.run();
+        }
+    }
+
+    /**
+     * Re-queues kwik's send request for this stream, for a reader that has waited a while for an
+     * answer: what it sent last may be stranded in kwik's buffer. Harmless when nothing is.
+     */
+    void kickSender() {
+        if (RETRIGGER) {
+            SenderKick.kick(kwik);
         }
     }
 

@@ -36,7 +36,7 @@ class KwikStream implements TransportStream {
         this.stream = stream;
         this.name = name;
         this.output = new GuardedOutputStream(stream.getOutputStream(), timeout, this::timeout, name);
-        this.input = new TimedInputStream(stream.getInputStream(), timeout, this::timeout, name);
+        this.input = new TimedInputStream(stream.getInputStream(), timeout, this::timeout, output::kickSender, name);
     }
 
     private void timeout() {

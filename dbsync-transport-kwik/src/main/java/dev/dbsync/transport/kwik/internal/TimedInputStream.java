@@ -22,12 +22,14 @@ final class TimedInputStream extends InputStream implements StreamWatchdog.Watch
     private final InputStream kwik;
     private final long timeoutNanos;
     private final Runnable onTimeout;
+    private final Runnable onLongWait;
     private final String name;
     private final Object lock = new Object();
     // guarded by lock
     private Thread reader;
     private long readSince;
     private long lastNudge;
+    private long lastKick;
     private boolean interrupted;
     private boolean timedOut;
     private boolean aborted;
@@ -36,12 +38,15 @@ final class TimedInputStream extends InputStream implements StreamWatchdog.Watch
      * @param kwik kwik's input stream
      * @param timeout how long one read may wait for data
      * @param onTimeout aborts the stream (called on the watchdog thread)
+     * @param onLongWait called on the watchdog thread every {@link GuardedOutputStream#STALL_NANOS}
+     *                   while a read waits: re-triggers the sending of what we wrote last
      * @param name the stream's name for messages
      */
-    TimedInputStream(InputStream kwik, Duration timeout, Runnable onTimeout, String name) {
+    TimedInputStream(InputStream kwik, Duration timeout, Runnable onTimeout, Runnable onLongWait, String name) {
         this.kwik = kwik;
         this.timeoutNanos = timeout.toNanos();
         this.onTimeout = onTimeout;
+        this.onLongWait = onLongWait;
         this.name = name;
     }
 
@@ -65,6 +70,7 @@ final class TimedInputStream extends InputStream implements StreamWatchdog.Watch
             reader = Thread.currentThread();
             readSince = System.nanoTime();
             lastNudge = readSince;
+            lastKick = readSince;
         }
         StreamWatchdog.watch(this);
         try {
@@ -102,9 +108,14 @@ final class TimedInputStream extends InputStream implements StreamWatchdog.Watch
     @Override
     public void inspect(long now) {
         boolean abort = false;
+        boolean kick = false;
         synchronized (lock) {
             if (reader == null) {
                 return;
+            }
+            if (now - lastKick > GuardedOutputStream.STALL_NANOS) {
+                lastKick = now;
+                kick = true;
             }
             if (!timedOut && now - readSince > timeoutNanos) {
                 timedOut = true;
@@ -114,6 +125,9 @@ final class TimedInputStream extends InputStream implements StreamWatchdog.Watch
                 interrupted = true;
                 reader.interrupt();
             }
+        }
+        if (kick) {
+            onLongWait.run();
         }
         if (abort) {
             onTimeout.run();

@@ -120,4 +120,35 @@ class LargeTransferIT {
             assertThat(received.get(30, TimeUnit.SECONDS)).isEqualTo(total);
         }
     }
+
+    /**
+     * The stall where nobody writes again: the last bytes are written, the stream closed, and the
+     * writer waits for the answer. kwik's lost sender wake-up strands the tail of what was
+     * written; {@link SenderKick}, run while the reader waits, sends it. Each exchange is a few
+     * frames long (the race needs more than one frame pending) and is bounded: a stranded one
+     * would wait for the 30 s idle timeout and fail the run.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void shortExchangesEndingInAWaitForTheAnswerAllComplete() throws Exception {
+        int exchanges = Integer.getInteger("dbsync.kwik.exchanges", 300);
+        TransportOptions options = TransportOptions.defaults().toBuilder().idleTimeout(Duration.ofSeconds(30)).build();
+        long kicksBefore = SenderKick.kicks();
+        long slowest = 0;
+        try (TransportListener l = kwik.listen(new InetSocketAddress("127.0.0.1", 0), server, Set.of("dbsync/1"),
+                options, HashingPeer::answerWithHash);
+             TransportConnection c = kwik.dial(new Endpoint("localhost", l.port()), client, List.of("dbsync/1"), options)) {
+            for (int i = 0; i < exchanges; i++) {
+                long start = System.nanoTime();
+                try (TransportStream s = c.openStream()) {
+                    String[] r = HashingPeer.sendAndReadReply(s, 6000 + 997L * (i % 20), i);
+                    assertThat(r[1]).startsWith(r[0] + " ");
+                }
+                slowest = Math.max(slowest, System.nanoTime() - start);
+            }
+        }
+        assertThat(SenderKick.available()).as("kicks reach kwik (" + SenderKick.ADD_OPENS + ")").isTrue();
+        LOG.info("{} exchanges, slowest {} ms, kwik's sender kicked {} times", exchanges, slowest / 1_000_000,
+                SenderKick.kicks() - kicksBefore);
+    }
 }
