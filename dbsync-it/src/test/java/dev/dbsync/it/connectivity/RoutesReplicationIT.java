@@ -43,12 +43,7 @@ class RoutesReplicationIT {
     Path dir;
 
     static Stream<String> transports() {
-        // kwik is left out of these end-to-end runs for now: with kwik 0.10.8 a short write that is
-        // not followed by a close (the v2 offer, then waiting for the answer) can be stranded by
-        // kwik's sender lost-wake-up, and a kwik dial was seen failing with an interrupted
-        // handshake; see the kwik module README. kwik's own suite and the interop transfers cover it.
-        return Transports.all().stream().filter(Transport::isAvailable).map(Transport::name)
-                .filter(n -> !n.equals("kwik"));
+        return Transports.all().stream().filter(Transport::isAvailable).map(Transport::name);
     }
 
     private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
