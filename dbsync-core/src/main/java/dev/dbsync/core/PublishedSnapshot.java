@@ -4,11 +4,9 @@ import dev.dbsync.api.SnapshotMeta;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,18 +14,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * file: pushes read with positional reads, so no copy is ever held in memory. The file is
  * opened right after it is renamed into place, so replacing the save path with a newer
  * version later never changes the bytes a push of this version reads. Reference-counted: the
- * channel closes when the publisher and the last push have released it.
+ * file closes when the publisher and the last push have released it.
+ *
+ * <p>The file is a {@link RandomAccessFile}, not a {@code FileChannel}: an interrupt that reaches
+ * a thread blocked in a channel read closes the channel for every reader, and QUIC libraries do
+ * interrupt threads (kwik wakes a stream's blocked reader or writer with an interrupt that can
+ * arrive after the read returned). One stray interrupt must cost at most its own push, never
+ * every push of the version. Reads seek and read under the file's lock.
  */
 final class PublishedSnapshot {
     private final SnapshotMeta meta;
     private final long sequence;
-    private final FileChannel channel;
+    private final RandomAccessFile file;
     private final AtomicInteger refs = new AtomicInteger(1);
 
-    private PublishedSnapshot(SnapshotMeta meta, long sequence, FileChannel channel) {
+    private PublishedSnapshot(SnapshotMeta meta, long sequence, RandomAccessFile file) {
         this.meta = meta;
         this.sequence = sequence;
-        this.channel = channel;
+        this.file = file;
     }
 
     /**
@@ -38,12 +42,13 @@ final class PublishedSnapshot {
      */
     static PublishedSnapshot open(Path file, SnapshotMeta meta, long sequence) {
         try {
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-            if (ch.size() != meta.size()) {
-                ch.close();
-                throw new IOException(file + " holds " + ch.size() + " bytes but its meta says " + meta.size());
+            RandomAccessFile f = new RandomAccessFile(file.toFile(), "r");
+            if (f.length() != meta.size()) {
+                long size = f.length();
+                f.close();
+                throw new IOException(file + " holds " + size + " bytes but its meta says " + meta.size());
             }
-            return new PublishedSnapshot(meta, sequence, ch);
+            return new PublishedSnapshot(meta, sequence, f);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,9 +78,9 @@ final class PublishedSnapshot {
     void release() {
         if (refs.decrementAndGet() == 0) {
             try {
-                channel.close();
+                file.close();
             } catch (IOException e) {
-                // nothing left to do with a read-only channel
+                // nothing left to do with a read-only file
             }
         }
     }
@@ -96,7 +101,11 @@ final class PublishedSnapshot {
                 if (position >= meta.size()) {
                     return -1;
                 }
-                int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, meta.size() - position)), position);
+                int n;
+                synchronized (file) {
+                    file.seek(position);
+                    n = file.read(b, off, (int) Math.min(len, meta.size() - position));
+                }
                 if (n > 0) {
                     position += n;
                 }

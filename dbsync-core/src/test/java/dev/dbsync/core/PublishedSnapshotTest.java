@@ -1,0 +1,45 @@
+package dev.dbsync.core;
+
+import dev.dbsync.api.SnapshotMeta;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PublishedSnapshotTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anInterruptedPushCostsNoOtherPushItsFile() throws Exception {
+        byte[] bytes = new byte[3 << 20];
+        new SplittableRandom(7).nextBytes(bytes);
+        Path file = dir.resolve("public.db");
+        Files.write(file, bytes);
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        PublishedSnapshot snap = PublishedSnapshot.open(file, new SnapshotMeta(1, hash, bytes.length, Instant.now().getEpochSecond(), false), 0);
+        try (InputStream first = snap.newInputStream(); InputStream second = snap.newInputStream()) {
+            first.readNBytes(1000);
+            // a QUIC library's stray interrupt lands on the thread of the first push
+            Thread.currentThread().interrupt();
+            try {
+                first.readNBytes(1000);
+            } finally {
+                assertThat(Thread.interrupted()).as("the interrupt is left to its owner").isTrue();
+            }
+            assertThat(second.readAllBytes()).as("another push still reads the whole version").isEqualTo(bytes);
+            byte[] rest = first.readAllBytes();
+            assertThat(rest).hasSize(bytes.length - 2000);
+        } finally {
+            snap.release();
+        }
+    }
+}
