@@ -104,6 +104,23 @@ class KwikTransportTest {
     }
 
     @Test
+    void aDialIsNotCutShortByAnInterruptWhichItKeepsForTheCaller() throws Exception {
+        try (TransportListener l = hashListener(server, ALPN, TransportOptions.defaults())) {
+            // kwik's wake-up interrupts can land on a thread after its read returned
+            Thread.currentThread().interrupt();
+            TransportConnection c;
+            try {
+                c = kwik.dial(new Endpoint("localhost", l.port()), client, OFFER, TransportOptions.defaults());
+            } finally {
+                assertThat(Thread.interrupted()).as("the interrupt is restored").isTrue();
+            }
+            try (c) {
+                assertRoundTrip(c, 10_000, 5);
+            }
+        }
+    }
+
+    @Test
     void dialsAnIpLiteralCheckingTheCertificatesIpSans() throws Exception {
         try (TransportListener l = hashListener(server, ALPN, TransportOptions.defaults());
              TransportConnection c = kwik.dial(new Endpoint("127.0.0.1", l.port()), client, OFFER, TransportOptions.defaults())) {

@@ -23,6 +23,12 @@ import java.util.Locale;
  * Dials kwik connections. kwik's client offers a single ALPN id per handshake, so the ids are
  * tried in the caller's order: a refusal for "no application protocol" moves to the next id,
  * any other failure ends the dial.
+ *
+ * <p>A dial is not interruptible, like {@link java.net.Socket#connect}: it is bounded by the
+ * connect timeout, and an interrupt that arrives before or during it is kept and restored when it
+ * returns. kwik wakes a stream's blocked reader or writer with an interrupt that can land after
+ * that read or write returned, on a thread that goes on to dial; kwik's handshake then failed
+ * with a bare {@link InterruptedException}.
  */
 public final class KwikDialer {
     private static final Logger LOG = LoggerFactory.getLogger(KwikDialer.class);
@@ -61,8 +67,22 @@ public final class KwikDialer {
             LOG.warn("INSECURE: the certificate of {} is not verified (development only; anyone on the path can impersonate it)",
                     endpoint);
         }
+        boolean[] interrupted = {Thread.interrupted()};
+        try {
+            return dialEachId(endpoint, tls, alpn, options, interrupted);
+        } finally {
+            if (interrupted[0] || Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static TransportConnection dialEachId(Endpoint endpoint, TlsSettings tls, List<String> alpn,
+                                                  TransportOptions options, boolean[] interrupted) {
         List<String> refused = new ArrayList<>();
-        for (String id : alpn) {
+        long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+        for (int i = 0; i < alpn.size(); i++) {
+            String id = alpn.get(i);
             ServerIdentityTrustManager verifier = tls.insecureSkipVerify()
                     ? null : new ServerIdentityTrustManager(tls, endpoint.host());
             QuicClientConnection conn = build(endpoint, tls, id, options, verifier);
@@ -70,6 +90,14 @@ public final class KwikDialer {
                 conn.connect();
             } catch (IOException | RuntimeException e) {
                 conn.close();
+                if (isInterruption(e) && System.nanoTime() < deadline) {
+                    // an interrupt cut the handshake short: keep it for the caller, dial this id again
+                    interrupted[0] = true;
+                    Thread.interrupted();
+                    LOG.debug("handshake with {} interrupted; dialing again", endpoint);
+                    i--;
+                    continue;
+                }
                 if (isAlpnRefusal(e)) {
                     refused.add(id);
                     LOG.debug("{} refused ALPN {}", endpoint, id);
@@ -116,6 +144,16 @@ public final class KwikDialer {
         } catch (IOException | RuntimeException e) {
             throw new TransportException(endpoint.toString(), "cannot create a QUIC connection: " + describe(e), e);
         }
+    }
+
+    private static boolean isInterruption(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                    && !(t instanceof java.net.SocketTimeoutException)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isAlpnRefusal(Throwable e) {
