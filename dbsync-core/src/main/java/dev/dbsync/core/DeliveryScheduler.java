@@ -178,8 +178,17 @@ final class DeliveryScheduler implements AutoCloseable {
                     } finally {
                         lock.lock();
                     }
-                    reconcile(targets, error);
+                    List<Runnable> removed = reconcile(targets, error);
                     nextRefresh = System.nanoTime() + refreshNanos;
+                    if (!removed.isEmpty()) {
+                        // abort the pushes to removed targets outside the lock: closing takes a moment
+                        lock.unlock();
+                        try {
+                            runAll(removed);
+                        } finally {
+                            lock.lock();
+                        }
+                    }
                 }
                 long wakeAt = dispatch(nextRefresh);
                 long wait = wakeAt - System.nanoTime();
@@ -194,15 +203,20 @@ final class DeliveryScheduler implements AutoCloseable {
         }
     }
 
-    /** Applies a fresh target list; keeps the previous one when the provider failed. */
-    private void reconcile(List<Target> targets, String error) {
+    /**
+     * Applies a fresh target list; keeps the previous one when the provider failed.
+     *
+     * @return the aborts of pushes to removed targets, to run once the lock is released
+     */
+    private List<Runnable> reconcile(List<Target> targets, String error) {
         if (targets == null) {
             if (!error.equals(providerError)) {
                 LOG.warn("target provider failed, keeping the previous {} targets: {}", deliveries.size(), error);
             }
             providerError = error;
-            return;
+            return List.of();
         }
+        List<Runnable> removed = new ArrayList<>();
         providerError = null;
         Set<String> names = new HashSet<>();
         for (Target t : targets) {
@@ -230,10 +244,22 @@ final class DeliveryScheduler implements AutoCloseable {
                 return false;
             }
             LOG.info("target {} removed", e.getKey());
-            e.getValue().aborts.forEach(Runnable::run);
+            removed.addAll(e.getValue().aborts);
+            e.getValue().aborts.clear();
             return true;
         });
         delivered.signalAll();
+        return removed;
+    }
+
+    private static void runAll(List<Runnable> aborts) {
+        for (Runnable r : aborts) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.debug("aborting a push failed: {}", e.toString());
+            }
+        }
     }
 
     /** Starts the pushes that are due; returns when the next one will be. */
@@ -338,6 +364,7 @@ final class DeliveryScheduler implements AutoCloseable {
     @Override
     public void close() {
         PublishedSnapshot last;
+        List<Runnable> inFlight = new ArrayList<>();
         lock.lock();
         try {
             if (closed) {
@@ -345,7 +372,7 @@ final class DeliveryScheduler implements AutoCloseable {
             }
             closed = true;
             for (Delivery d : deliveries.values()) {
-                d.aborts.forEach(Runnable::run);
+                inFlight.addAll(d.aborts);
                 d.aborts.clear();
             }
             last = current;
@@ -355,6 +382,7 @@ final class DeliveryScheduler implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        runAll(inFlight);
         pushers.shutdownNow();
         try {
             if (!pushers.awaitTermination(5, TimeUnit.SECONDS)) {

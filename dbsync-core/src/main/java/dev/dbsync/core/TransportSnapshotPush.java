@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Pushes snapshots over a {@link Transport}: dials the target, negotiates the protocol by
@@ -26,6 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * that makes no progress for the stall timeout is aborted.
  */
 final class TransportSnapshotPush implements SnapshotPush {
+    /** Stream error code when the publisher closes during a push ("CA", docs/protocol.md section 6). */
+    static final long CANCELLED_ERROR_CODE = 0x4341;
+    /** Stream error code when a push makes no progress for the stall timeout ("ST"). */
+    static final long STALLED_ERROR_CODE = 0x5354;
     private final Transport transport;
     private final TlsSettings tls;
     private final TransportOptions options;
@@ -52,10 +57,20 @@ final class TransportSnapshotPush implements SnapshotPush {
             throw new TransportException(target.endpoint(), "target '" + target.name() + "': " + e.getMessage(), e);
         }
         try (TransportConnection connection = transport.dial(endpoint, tls, Dbsync.OFFERED_ALPN, options)) {
-            if (!cancel.onCancel(connection::close)) {
+            AtomicReference<TransportStream> open = new AtomicReference<>();
+            // cancelling aborts the stream: a graceful close would wait for a peer that may not be reading
+            Runnable abort = () -> {
+                TransportStream s = open.get();
+                if (s != null) {
+                    s.abort(CANCELLED_ERROR_CODE);
+                }
+                connection.close();
+            };
+            if (!cancel.onCancel(abort)) {
                 throw new TransportException(endpoint.toString(), "publisher is closing");
             }
             try (TransportStream stream = connection.openStream()) {
+                open.set(stream);
                 AtomicLong progress = new AtomicLong();
                 ScheduledFuture<?> watchdog = watchStall(stream, progress, endpoint);
                 try {
@@ -82,7 +97,7 @@ final class TransportSnapshotPush implements SnapshotPush {
                 last[0] = p;
                 last[1] = now;
             } else if (now - last[1] >= stallTimeout.toNanos()) {
-                stream.abort(1);
+                stream.abort(STALLED_ERROR_CODE);
             }
         }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
