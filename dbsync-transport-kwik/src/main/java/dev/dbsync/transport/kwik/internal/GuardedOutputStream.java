@@ -59,6 +59,7 @@ final class GuardedOutputStream extends OutputStream implements StreamWatchdog.W
     private long blockedSince;
     private long lastPoke;
     private boolean pokeRequested;
+    private boolean kicked;
     private boolean timedOut;
     private volatile boolean closed;
 
@@ -131,6 +132,7 @@ final class GuardedOutputStream extends OutputStream implements StreamWatchdog.W
             blockedSince = System.nanoTime();
             lastPoke = blockedSince;
             pokeRequested = false;
+            kicked = false;
         }
         StreamWatchdog.watch(this);
     }
@@ -168,9 +170,15 @@ final class GuardedOutputStream extends OutputStream implements StreamWatchdog.W
             } else if (RETRIGGER && now - lastPoke > STALL_NANOS) {
                 lastPoke = now;
                 POKES.incrementAndGet();
-                if (!SenderKick.kick(kwik)) {
+                // first a kick; if the chunk is still blocked a period later, the interrupt: kwik then
+                // refuses the chunk whole and the retry re-checks the stream, so a writer blocked on a
+                // connection kwik has closed fails at once instead of at the write timeout
+                if (kicked || !SenderKick.kick(kwik)) {
+                    kicked = false;
                     pokeRequested = true;
                     writer.interrupt();
+                } else {
+                    kicked = true;
                 }
             }
         }

@@ -63,11 +63,19 @@ final class KwikConnection implements TransportConnection {
         if (closed.get() || !connection.isConnected()) {
             throw new TransportException(endpoint.toString(), "connection is closed");
         }
+        // like a dial, opening a stream is not cut short by an interrupt (kwik's createStream waits
+        // for stream credit interruptibly, and kwik's own wake-up interrupts can be stray): it is
+        // kept and restored for the caller
+        boolean interrupted = Thread.interrupted();
         try {
             QuicStream s = connection.createStream(true);
             return new KwikStream(s, streamTimeout(), endpoint + "#" + s.getStreamId());
         } catch (IOException | RuntimeException e) {
-            throw new TransportException(endpoint.toString(), "cannot open a stream: " + e.getMessage(), e);
+            throw new TransportException(endpoint.toString(), "cannot open a stream: " + e, e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
