@@ -86,8 +86,9 @@ class TransportInteropIT {
         List<Arguments> out = new ArrayList<>();
         for (Transport dialer : available()) {
             if (dialer.name().equals("kwik")) {
-                // a kwik dial right after a refused one was seen failing with an interrupted
-                // handshake (RuntimeException from kwik's connect); left out until understood
+                // kwik dialing a netty mutual-TLS listener as a rogue is not reliable yet: the rogue's
+                // stream was seen to hang (kwik missed the refusal), and the next, good kwik dial to
+                // the same listener to time out; the only mutual-TLS listener is netty's
                 continue;
             }
             for (Transport listener : available()) {
