@@ -52,7 +52,7 @@ record BenchProfile(String name, List<Sized> production, int jmhForks, long tran
 
     static BenchProfile smoke() {
         return new BenchProfile("smoke", List.of(new Sized(MB, 1)), 0, MIB, 1, Duration.ofSeconds(20),
-                List.of(new Sized(256 * 1024, 3)), MIB, List.of(1, 2), 2 * MIB, 1, "96m", "128m");
+                List.of(new Sized(256 * 1024, 3)), MIB, List.of(1, 2), 2 * MIB, 2, "96m", "128m");
     }
 
     static BenchProfile named(String name) {

@@ -17,6 +17,8 @@ import java.util.Map;
 /** Section 1: snapshot production on generated sources, through JMH (single-shot iterations). */
 final class ProductionSection {
     static final String KEY = "production";
+    /** Sources up to this size get one untimed JMH warm-up iteration; larger ones none (minutes). */
+    private static final int WARM_UP_LIMIT_MB = 200;
 
     private ProductionSection() {
     }
@@ -28,7 +30,8 @@ final class ProductionSection {
                 "**ours**: `SnapshotProducer` (includes SHA-256 of the output). **original**: VACUUM INTO a copy, DROP"
                         + " unlisted tables, DELETE filtered rows, UPDATE partial columns, VACUUM (includes SHA-256)."
                         + " **anchor**: SQLite's `VACUUM INTO` of a database holding only the published data (no hash).",
-                "JMH 1.37, mode SingleShotTime, no warm-up iteration, " + profile.jmhForks() + " fork(s), median of the"
+                "JMH 1.37, mode SingleShotTime, " + profile.jmhForks() + " fork(s) (`-Xmx512m`), one untimed warm-up"
+                        + " iteration for sources up to " + WARM_UP_LIMIT_MB + " MB (none above), median of the"
                         + " iterations stated per row; seconds, lower is better.");
         for (BenchProfile.Sized size : profile.production()) {
             int mb = (int) (size.bytes() / 1_000_000L);
@@ -45,13 +48,15 @@ final class ProductionSection {
                     .param("source", source.toString())
                     .param("work", dir.resolve("out").toString())
                     .forks(profile.jmhForks())
-                    .warmupIterations(0)
+                    .warmupIterations(mb <= WARM_UP_LIMIT_MB ? 1 : 0)
                     .measurementIterations(size.runs())
                     .timeout(TimeValue.minutes(10))
                     .jvmArgsAppend("-Xmx512m")
-                    .verbosity(profile.jmhForks() == 0 ? VerboseMode.SILENT : VerboseMode.NORMAL)
+                    .verbosity(VerboseMode.SILENT)
                     .shouldFailOnError(true)
                     .build();
+            System.out.printf(Locale.ROOT, "production: JMH, %d iteration(s) of ours, original and anchor%n",
+                    size.runs());
             Collection<RunResult> results = new Runner(options).run();
             Map<String, Double> seconds = new HashMap<>();
             for (RunResult r : results) {
