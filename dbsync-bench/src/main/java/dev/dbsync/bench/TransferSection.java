@@ -9,6 +9,7 @@ import dev.dbsync.api.transport.TransportListener;
 import dev.dbsync.api.transport.TransportOptions;
 import dev.dbsync.api.transport.TransportStream;
 import dev.dbsync.core.Transports;
+import dev.dbsync.testkit.Payload;
 import dev.dbsync.testkit.TestPki;
 
 import java.io.FilterOutputStream;
@@ -21,14 +22,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -209,7 +208,7 @@ final class TransferSection {
     /** Dialer side: writes the payload, half-closes; returns {sent digest, listener's digest}. */
     private static String[] send(TransportStream stream, long size, long seed, boolean gzip, AtomicLong onWire)
             throws IOException {
-        MessageDigest md = sha256();
+        MessageDigest md = SourceDatabase.newSha256();
         OutputStream wire = new FilterOutputStream(stream.output()) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
@@ -217,8 +216,9 @@ final class TransferSection {
                 onWire.addAndGet(len);
             }
         };
-        try (OutputStream out = new DigestOutputStream(gzip ? new GZIPOutputStream(wire, 1 << 16) : wire, md)) {
-            writeText(out, size, seed);
+        try (OutputStream out = new Letters(new DigestOutputStream(gzip ? new GZIPOutputStream(wire, 1 << 16) : wire,
+                md))) {
+            Payload.write(out, size, seed);
         }
         String answer = new String(stream.input().readAllBytes(), StandardCharsets.US_ASCII).strip();
         return new String[] {HexFormat.of().formatHex(md.digest()) + " " + size, answer};
@@ -226,43 +226,36 @@ final class TransferSection {
 
     /** Listener side: reads to the end (inflating with gzip), answers "sha256hex size". */
     private static void answer(InboundStream stream, boolean gzip, AtomicLong received) throws IOException {
-        MessageDigest md = sha256();
-        byte[] buf = new byte[1 << 16];
-        long count = 0;
-        try (InputStream in = gzip ? new GZIPInputStream(stream.input(), 1 << 16) : stream.input()) {
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                md.update(buf, 0, n);
-                count += n;
-                received.addAndGet(n);
-            }
-            try (OutputStream out = stream.output()) {
-                out.write((HexFormat.of().formatHex(md.digest()) + " " + count).getBytes(StandardCharsets.US_ASCII));
-            }
-        }
+        InputStream in = gzip ? new GZIPInputStream(stream.input(), 1 << 16) : stream.input();
+        Payload.answerDigest(in, stream.output(), received::addAndGet);
     }
 
-    /** Pseudo-random text over 16 letters: reproducible, and gzip shrinks it to a bit over half. */
-    private static void writeText(OutputStream out, long size, long seed) throws IOException {
-        SplittableRandom random = new SplittableRandom(seed);
-        byte[] buf = new byte[1 << 16];
-        for (long left = size; left > 0; ) {
-            int n = (int) Math.min(buf.length, left);
-            for (int i = 0; i < n; i += 16) {
-                long r = random.nextLong();
-                for (int j = 0; j < 16 && i + j < n; j++) {
-                    buf[i + j] = (byte) ('a' + ((r >>> (4 * j)) & 15));
+    /**
+     * Maps each byte to one of 16 letters: {@link Payload}'s pseudo-random bytes become text with
+     * 4 bits of entropy per byte, which gzip shrinks to a bit over half.
+     */
+    private static final class Letters extends FilterOutputStream {
+        private final byte[] buf = new byte[1 << 16];
+
+        Letters(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write('a' + (b & 15));
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int done = 0; done < len; ) {
+                int n = Math.min(buf.length, len - done);
+                for (int i = 0; i < n; i++) {
+                    buf[i] = (byte) ('a' + (b[off + done + i] & 15));
                 }
+                out.write(buf, 0, n);
+                done += n;
             }
-            out.write(buf, 0, n);
-            left -= n;
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
