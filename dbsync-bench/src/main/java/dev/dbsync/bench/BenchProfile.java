@@ -40,13 +40,13 @@ record BenchProfile(String name, List<Sized> production, int jmhForks, long tran
 
     static BenchProfile full() {
         return new BenchProfile("full", List.of(new Sized(50 * MB, 3), new Sized(200 * MB, 3), new Sized(1000 * MB, 1)),
-                1, 256 * MIB, 3, Duration.ofSeconds(90), List.of(new Sized(MIB, 100), new Sized(50 * MIB, 20)),
+                1, 256 * MIB, 3, Duration.ofSeconds(30), List.of(new Sized(MIB, 100), new Sized(50 * MIB, 10)),
                 100 * MIB, List.of(1, 8, 32), 512 * MIB, 8, "96m", "128m");
     }
 
     static BenchProfile quick() {
         return new BenchProfile("quick", List.of(new Sized(20 * MB, 3), new Sized(50 * MB, 2)), 1, 64 * MIB, 1,
-                Duration.ofSeconds(40), List.of(new Sized(MIB, 20), new Sized(10 * MIB, 5)), 20 * MIB,
+                Duration.ofSeconds(20), List.of(new Sized(MIB, 20), new Sized(10 * MIB, 5)), 20 * MIB,
                 List.of(1, 8, 32), 128 * MIB, 8, "96m", "128m");
     }
 
