@@ -1,9 +1,11 @@
 package dev.dbsync.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +54,7 @@ public final class BenchHarness {
         BenchReport report = run(BenchProfile.named(profile), out, dir, only);
         boolean failed = report.figures().stream().anyMatch(f -> f.note().startsWith("failed"));
         if (work == null) {
-            ProductionSection.deleteTree(dir);
+            deleteTree(dir);
         }
         // kwik and netty may leave non-daemon threads behind a stalled run: end the tool explicitly
         System.exit(failed ? 1 : 0);
@@ -108,5 +110,17 @@ public final class BenchHarness {
         System.out.println("wrote " + out.resolve("benchmarks.md") + " and benchmarks.json in " + elapsed.toSeconds()
                 + " s");
         return report;
+    }
+
+    /** Deletes a scratch directory and everything in it, if it exists. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

@@ -43,7 +43,7 @@ final class FanOutSection {
         // untimed warm-up, so that N = 1 does not pay for class loading and JIT alone
         BoundedRun.within(Duration.ofSeconds(60 + profile.fanOutBytes() / 5_000_000L), "fanout-warm-up",
                 () -> measure(rig, source, dir.resolve("warm-up"), 1));
-        ProductionSection.deleteTree(dir.resolve("warm-up"));
+        BenchHarness.deleteTree(dir.resolve("warm-up"));
         Outcome base = null;
         for (int n : profile.fanOutSubscribers()) {
             Duration bound = Duration.ofSeconds(60 + n * profile.fanOutBytes() / 5_000_000L);
@@ -59,9 +59,9 @@ final class FanOutSection {
                 base = o;
             }
             report.add(new Figure(KEY, "N = " + n, "s", o.wall(), "N = 1", base.wall(), o.note()));
-            ProductionSection.deleteTree(dir.resolve("n" + n));
+            BenchHarness.deleteTree(dir.resolve("n" + n));
         }
-        ProductionSection.deleteTree(dir);
+        BenchHarness.deleteTree(dir);
     }
 
     private static Outcome measure(LoopbackReplication rig, Path source, Path dir, int n) throws Exception {

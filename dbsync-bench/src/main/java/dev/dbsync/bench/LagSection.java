@@ -114,7 +114,7 @@ final class LagSection {
             String n = String.format(Locale.ROOT, "%d commits, snapshot %.2f MB", lags.size(), snapshotBytes / 1e6);
             return new Series(p50, p99, lags.get(lags.size() - 1), lags.size(), note.isEmpty() ? n : n + ", " + note);
         } finally {
-            ProductionSection.deleteTree(dir);
+            BenchHarness.deleteTree(dir);
         }
     }
 

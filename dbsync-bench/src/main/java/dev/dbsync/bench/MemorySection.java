@@ -102,7 +102,7 @@ final class MemorySection {
                 subs.process().destroyForcibly();
             }
         }
-        ProductionSection.deleteTree(dir);
+        BenchHarness.deleteTree(dir);
     }
 
     private static String[] expect(String line, String word) throws IOException {

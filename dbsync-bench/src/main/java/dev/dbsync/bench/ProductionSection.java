@@ -74,18 +74,7 @@ final class ProductionSection {
                     size.runs() + " run(s)"));
             report.add(new Figure(KEY, subject, "s", ours, "anchor", seconds.getOrDefault("anchor", Double.NaN),
                     size.runs() + " run(s)"));
-            deleteTree(dir);
-        }
-    }
-
-    static void deleteTree(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+            BenchHarness.deleteTree(dir);
         }
     }
 }
