@@ -8,6 +8,7 @@ import dev.dbsync.api.transport.TransportConnection;
 import dev.dbsync.api.transport.TransportListener;
 import dev.dbsync.api.transport.TransportOptions;
 import dev.dbsync.core.Transports;
+import dev.dbsync.testkit.Payload;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
