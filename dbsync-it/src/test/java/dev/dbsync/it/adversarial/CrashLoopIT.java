@@ -1,0 +1,201 @@
+package dev.dbsync.it.adversarial;
+
+import dev.dbsync.api.SnapshotMeta;
+import dev.dbsync.api.tls.TlsSettings;
+import dev.dbsync.api.transport.Endpoint;
+import dev.dbsync.api.transport.TransportOptions;
+import dev.dbsync.core.PushResult;
+import dev.dbsync.core.SnapshotPusher;
+import dev.dbsync.core.Transports;
+import dev.dbsync.testkit.TestPki;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * SIGKILL at random moments: a front office in a child JVM while it receives and swaps, a
+ * back office in a child JVM while it produces snapshots. After each restart the database
+ * (or the save path) is complete, passes {@code integrity_check} and matches its persisted
+ * meta, old or new; an acknowledged snapshot is never lost. {@value #VERIFY_ITERATIONS}
+ * iterations each in {@code verify}, {@value #STRESS_ITERATIONS} under {@code -Pstress}.
+ */
+@Tag("adversarial")
+@Timeout(value = 900, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class CrashLoopIT {
+    static final int VERIFY_ITERATIONS = 5;
+    static final int STRESS_ITERATIONS = 50;
+    private static final Logger LOG = LoggerFactory.getLogger(CrashLoopIT.class);
+    private static final Duration START = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    static int iterations() {
+        return Boolean.getBoolean("dbsync.stress") ? STRESS_ITERATIONS : VERIFY_ITERATIONS;
+    }
+
+    /**
+     * Spreads the kills over 0 to 1.4 times the duration of the operation (a golden-ratio
+     * sequence, so that a few iterations already cover early, middle and late kills), with
+     * random jitter.
+     */
+    static long killDelay(int iteration, long millis, Random random) {
+        double fraction = (iteration * 0.6180339887) % 1.0;
+        double jitter = (random.nextDouble() - 0.5) * 0.1;
+        return Math.max(0, (long) (millis * 1.4 * Math.min(1.0, Math.max(0.0, fraction + jitter))));
+    }
+
+    @Test
+    void aSubscriberKilledDuringReceiveOrSwapRestartsOnACompleteDatabaseMatchingItsMeta() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("pki"), "ca");
+        TestPki.Issued fo = pki.server("fo");
+        TestPki.Issued bo = pki.client("bo");
+        SnapshotPusher pusher = SnapshotPusher.builder().transport(Transports.named("netty"))
+                .tls(TlsSettings.mutualClient(pki.caFile(), bo.certFile(), bo.keyFile()))
+                // a SIGKILLed peer sends no close: the push learns of it when the connection idles out
+                .options(TransportOptions.builder().idleTimeout(Duration.ofSeconds(3)).keepAlive(Duration.ofSeconds(1))
+                        .build()).build();
+        Path db = Files.createDirectories(dir.resolve("fo")).resolve("public.db");
+        Path meta = db.resolveSibling("public.db.meta.json");
+        Path bodir = Files.createDirectories(dir.resolve("bo"));
+        String[] args = {db.toString(), fo.certFile().toString(), fo.keyFile().toString(), pki.caFile().toString()};
+        Random random = new Random(Long.getLong("dbsync.seed", System.nanoTime()));
+        Map<String, Integer> outcomes = new TreeMap<>();
+        ExecutorService pushes = Executors.newSingleThreadExecutor();
+        ChildJvm child = ChildJvm.start(SubscriberProcess.class, dir.resolve("fo.log"), 0, args);
+        try {
+            long served = Long.parseLong(child.awaitLine("SERVING", START).split(" ")[0]);
+            int port = Integer.parseInt(child.awaitLine("LISTENING", START));
+            // two pushes, undisturbed, to learn how long a warm one takes here
+            long pushMillis = 0;
+            for (int v = 1; v <= 2; v++) {
+                SnapshotMeta warm = SnapshotFiles.create(bodir.resolve("v" + v + ".db"), v, 4 << 20);
+                long t0 = System.nanoTime();
+                pusher.push(new Endpoint("127.0.0.1", port), warm, bodir.resolve("v" + v + ".db"));
+                pushMillis = Math.max(20, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            }
+            LOG.info("a push takes {} ms", pushMillis);
+            served = 2;
+            for (int i = 3; i <= iterations() + 2; i++) {
+                Path file = bodir.resolve("v" + i + ".db");
+                SnapshotMeta next = SnapshotFiles.create(file, i, 4 << 20);
+                Files.deleteIfExists(bodir.resolve("v" + (i - 1) + ".db"));
+                long delay = killDelay(i, pushMillis, random);
+                int target = port;
+                Future<PushResult> push = pushes.submit(() -> pusher.push(new Endpoint("127.0.0.1", target), next, file));
+                Thread.sleep(delay);
+                child.kill();
+                boolean acked;
+                try {
+                    acked = push.get(60, TimeUnit.SECONDS).outcome() == PushResult.Outcome.SWAPPED;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    acked = false;
+                }
+                child = ChildJvm.start(SubscriberProcess.class, dir.resolve("fo.log"), 0, args);
+                String[] serving = child.awaitLine("SERVING", START).split(" ");
+                port = Integer.parseInt(child.awaitLine("LISTENING", START));
+                long now = Long.parseLong(serving[0]);
+                PersistedMeta persisted = PersistedMeta.read(meta).orElseThrow(() -> new AssertionError("no meta"));
+                persisted.assertDescribes(db);
+                assertThat(persisted.version()).as("iteration %d: served version after the kill", i).isIn(served, (long) i);
+                assertThat(now).as("the restarted subscriber serves what its meta says").isEqualTo(persisted.version());
+                assertThat(serving[1]).isEqualTo(persisted.hash());
+                if (acked) {
+                    assertThat(now).as("iteration %d: an acknowledged snapshot survives the kill", i).isEqualTo(i);
+                }
+                assertThat(HostilePushIT.files(db.getParent())).as("temp files are removed at restart")
+                        .containsExactly("public.db", "public.db.meta.json");
+                String outcome = (now == i ? "new" : "old") + (acked ? ", acked" : ", not acked");
+                outcomes.merge(outcome, 1, Integer::sum);
+                served = now;
+            }
+        } finally {
+            child.close();
+            pushes.shutdownNow();
+        }
+        LOG.info("subscriber crash loop: {} kills, outcomes {}", iterations(), outcomes);
+        System.out.println("CRASH-LOOP subscriber kills=" + iterations() + " outcomes=" + outcomes);
+        assertThat(outcomes.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(iterations());
+    }
+
+    @Test
+    void aPublisherKilledDuringProductionRestartsWithASavePathMatchingItsMetaAndHigherVersions() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("pki"), "ca");
+        Path source = dir.resolve("bo.db");
+        Path save = Files.createDirectories(dir.resolve("save")).resolve("public.db");
+        Path meta = save.resolveSibling("public.db.meta.json");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source); Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER NOT NULL, pad BLOB NOT NULL)");
+            s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8000) "
+                    + "INSERT INTO t(v, pad) SELECT 0, randomblob(1000) FROM n");
+        }
+        String[] args = {source.toString(), save.toString(), pki.caFile().toString()};
+        Random random = new Random(Long.getLong("dbsync.seed", System.nanoTime()));
+        Map<String, Integer> outcomes = new TreeMap<>();
+        List<Long> versions = new ArrayList<>();
+        ChildJvm child = ChildJvm.start(PublisherProcess.class, dir.resolve("bo.log"), 0, args);
+        try {
+            child.awaitLine("STARTED", START);
+            versions.add(Long.parseLong(child.awaitLine("PUBLISHED", START).split(" ")[0]));
+            // one change, undisturbed, to learn how long a warm production takes here
+            long t0 = System.nanoTime();
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source); Statement s = c.createStatement()) {
+                s.execute("UPDATE t SET v = -1 WHERE id = 1");
+            }
+            versions.add(Long.parseLong(child.awaitLine("PUBLISHED", START).split(" ")[0]));
+            long produceMillis = Math.max(20, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            LOG.info("a change is published in {} ms", produceMillis);
+            for (int i = 1; i <= iterations(); i++) {
+                try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source); Statement s = c.createStatement()) {
+                    s.execute("UPDATE t SET v = " + i + " WHERE id % 7 = " + (i % 7));
+                }
+                Thread.sleep(killDelay(i, produceMillis, random));
+                child.kill();
+                PersistedMeta before = PersistedMeta.read(meta).orElseThrow(() -> new AssertionError("no meta"));
+                before.assertDescribes(save);
+                assertThat(before.version()).as("iteration %d", i).isGreaterThanOrEqualTo(versions.get(versions.size() - 1));
+                outcomes.merge(before.version() > versions.get(versions.size() - 1) ? "new snapshot in place"
+                        : "previous snapshot in place", 1, Integer::sum);
+                child = ChildJvm.start(PublisherProcess.class, dir.resolve("bo.log"), 0, args);
+                long restored = Long.parseLong(child.awaitLine("STARTED", START));
+                assertThat(restored).as("restored from the save path").isEqualTo(before.version());
+                // the snapshot of the write may have been in place before the kill; else it is produced now
+                long after = restored > versions.get(versions.size() - 1) ? restored
+                        : Long.parseLong(child.awaitLine("PUBLISHED", START).split(" ")[0]);
+                assertThat(after).as("iteration %d: versions still increase", i)
+                        .isGreaterThan(versions.get(versions.size() - 1));
+                versions.add(after);
+                PersistedMeta now = PersistedMeta.read(meta).orElseThrow();
+                now.assertDescribes(save);
+            }
+        } finally {
+            child.close();
+        }
+        System.out.println("CRASH-LOOP publisher kills=" + iterations() + " outcomes=" + outcomes + " versions="
+                + versions.size());
+        assertThat(versions).isSorted().doesNotHaveDuplicates();
+    }
+}

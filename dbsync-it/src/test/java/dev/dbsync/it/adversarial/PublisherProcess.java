@@ -1,0 +1,43 @@
+package dev.dbsync.it.adversarial;
+
+import dev.dbsync.api.FilterSpec;
+import dev.dbsync.api.SnapshotMeta;
+import dev.dbsync.api.TargetProvider;
+import dev.dbsync.api.tls.TlsSettings;
+import dev.dbsync.core.Publisher;
+import dev.dbsync.core.Transports;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A back office in its own JVM, for crash tests: {@code PublisherProcess <source> <save> <ca>}
+ * publishes table {@code t} of the source to no target. Prints {@code STARTED <version>} (the
+ * version restored from the save path, 0 when none), then {@code PUBLISHED <version> <hash>}
+ * each time a new snapshot is in place; runs until killed.
+ */
+public final class PublisherProcess {
+    private PublisherProcess() {
+    }
+
+    /** @param args source database, save path, CA file */
+    public static void main(String[] args) throws Exception {
+        Publisher p = Publisher.builder(Path.of(args[0]), FilterSpec.builder().fullTables("t").build(), Path.of(args[1]))
+                .targets(TargetProvider.of()).tls(TlsSettings.clientWithCa(Path.of(args[2])))
+                .transport(Transports.named("netty")).watchInterval(Duration.ofMillis(20)).debounce(Duration.ZERO)
+                .build();
+        p.start();
+        long last = p.lastMeta().map(SnapshotMeta::version).orElse(0L);
+        System.out.println("STARTED " + last);
+        System.out.flush();
+        while (true) {
+            SnapshotMeta m = p.lastMeta().orElse(null);
+            if (m != null && m.version() != last) {
+                last = m.version();
+                System.out.println("PUBLISHED " + m.version() + " " + m.hash());
+                System.out.flush();
+            }
+            Thread.sleep(2);
+        }
+    }
+}
