@@ -100,6 +100,9 @@ class LoadIT {
                 Publisher p = publisher;
                 assertThat(Poll.until(WAIT, () -> p.lastMeta().orElseThrow().version() > before)).isTrue();
                 assertThat(publisher.awaitDelivery(WAIT)).as("version %d delivered to all", v).isTrue();
+                LOG.info("LOAD-PROGRESS version {} of {} delivered to {} front offices after {} s, {} payload bytes", v,
+                        VERSIONS, SUBSCRIBERS, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
+                        (long) (received(meters) - initialBytes));
             }
             elapsed = System.nanoTime() - started;
             for (ContinuousReader r : readers) {

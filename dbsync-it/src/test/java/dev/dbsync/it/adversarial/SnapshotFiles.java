@@ -100,6 +100,25 @@ final class SnapshotFiles {
     }
 
     /**
+     * A cheap read of three rows by key (first, middle, last), as an application's point query.
+     *
+     * @param c a connection to one of these snapshots
+     * @return the version those rows carry
+     * @throws AssertionError if they disagree (a torn read) or are missing
+     */
+    static long sampledVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT min(v), max(v), count(*) FROM t "
+                + "WHERE id IN (1, (SELECT max(id) FROM t) / 2 + 1, (SELECT max(id) FROM t))")) {
+            rs.next();
+            if (rs.getLong(1) != rs.getLong(2) || rs.getLong(3) == 0) {
+                throw new AssertionError("torn read: min " + rs.getLong(1) + ", max " + rs.getLong(2) + ", rows "
+                        + rs.getLong(3));
+            }
+            return rs.getLong(1);
+        }
+    }
+
+    /**
      * @param c a connection to one of these snapshots
      * @return the version every row carries
      * @throws AssertionError if the rows disagree (a torn read)
