@@ -182,6 +182,7 @@ public final class Publisher implements AutoCloseable {
             return;
         }
         meta = meta.withCompressed(config.compression);
+        store.savePending(meta);
         Files.move(nextPath, savePath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         PublishedMetaStore.fsyncDirectory(savePath.toAbsolutePath().getParent());
         store.save(meta);

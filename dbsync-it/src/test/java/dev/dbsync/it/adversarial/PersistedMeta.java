@@ -31,6 +31,30 @@ record PersistedMeta(long version, String hash, long size) {
     }
 
     /**
+     * The first of the meta files that describes {@code file} (the committed meta, then the
+     * pending one of a crash between the rename and the commit).
+     *
+     * @throws AssertionError if none does
+     */
+    static PersistedMeta describing(Path file, Path... metaFiles) throws IOException {
+        StringBuilder why = new StringBuilder();
+        for (Path m : metaFiles) {
+            Optional<PersistedMeta> meta = read(m);
+            if (meta.isEmpty()) {
+                why.append("; ").append(m.getFileName()).append(" is missing");
+                continue;
+            }
+            try {
+                meta.get().assertDescribes(file);
+                return meta.get();
+            } catch (AssertionError e) {
+                why.append("; ").append(e.getMessage());
+            }
+        }
+        throw new AssertionError("no meta describes " + file + why);
+    }
+
+    /**
      * Checks that {@code file} is complete, sound and exactly what this meta describes.
      *
      * @throws AssertionError naming the difference
