@@ -26,16 +26,24 @@ import java.util.Optional;
  * ({@code <save>.meta.json}). It makes versions strictly increase across restarts and
  * whatever the wall clock does: the next version is {@code max(last + 1, clock millis)}.
  * Writes are atomic (temp file, fsync, rename, fsync of the directory).
+ *
+ * <p>A new snapshot is installed as the subscriber installs one (docs/protocol.md §7): its
+ * meta is first written as a pending meta ({@code <save>.meta.pending.json}), then the file
+ * is renamed over the save path, then the meta is committed and the pending one removed. A
+ * crash between the rename and the commit leaves a save path that matches the pending meta,
+ * which {@link #load()} then commits.
  */
 final class PublishedMetaStore {
     private final Path savePath;
     private final Path metaPath;
+    private final Path pendingPath;
     private final Clock clock;
     private long lastVersion = Long.MIN_VALUE;
 
     PublishedMetaStore(Path savePath, Clock clock) {
         this.savePath = savePath;
         this.metaPath = savePath.resolveSibling(savePath.getFileName() + ".meta.json");
+        this.pendingPath = savePath.resolveSibling(savePath.getFileName() + ".meta.pending.json");
         this.clock = clock;
     }
 
@@ -44,37 +52,52 @@ final class PublishedMetaStore {
     }
 
     /**
-     * Reads the persisted meta and checks it against the saved file.
+     * Reads the persisted metas and checks them against the saved file.
      *
-     * @return the meta when the saved file is complete and matches it; empty otherwise (no
-     *     snapshot yet, or a crash between the rename of the file and the write of its meta)
+     * @return the meta when the saved file is complete and matches it (the committed meta, else
+     *     the pending one, which is then committed: a crash after the rename); empty otherwise
+     *     (no snapshot yet, or a crash before the rename)
      */
     Optional<SnapshotMeta> load() {
-        byte[] json;
+        Optional<SnapshotMeta> committed = read(metaPath);
+        Optional<SnapshotMeta> pending = read(pendingPath);
+        committed.ifPresent(m -> lastVersion = Math.max(lastVersion, m.version()));
+        pending.ifPresent(m -> lastVersion = Math.max(lastVersion, m.version()));
+        String hash;
+        long size;
         try {
-            json = Files.readAllBytes(metaPath);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + metaPath, e);
-        }
-        SnapshotMeta meta;
-        try {
-            meta = MetaJson.decode(json, 0);
-        } catch (ProtocolException e) {
-            return Optional.empty();
-        }
-        lastVersion = Math.max(lastVersion, meta.version());
-        try {
-            if (Files.size(savePath) == meta.size() && sha256(savePath).equals(meta.hash())) {
-                return Optional.of(meta);
-            }
+            size = Files.size(savePath);
+            hash = sha256(savePath);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + savePath, e);
         }
+        if (committed.filter(m -> m.size() == size && m.hash().equals(hash)).isPresent()) {
+            deletePending();
+            return committed;
+        }
+        if (pending.filter(m -> m.size() == size && m.hash().equals(hash)).isPresent()) {
+            save(pending.get());
+            return pending;
+        }
         return Optional.empty();
+    }
+
+    private static Optional<SnapshotMeta> read(Path file) {
+        byte[] json;
+        try {
+            json = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        try {
+            return Optional.of(MetaJson.decode(json, 0));
+        } catch (ProtocolException e) {
+            return Optional.empty();
+        }
     }
 
     /** @return the version to give the next new snapshot (not reserved until {@link #save}) */
@@ -83,8 +106,28 @@ final class PublishedMetaStore {
         return Math.max(last + 1, clock.millis());
     }
 
-    /** Persists {@code meta} as the meta of the saved file. */
+    /** Persists {@code meta} as the pending meta, before its file is renamed over the save path. */
+    void savePending(SnapshotMeta meta) {
+        write(pendingPath, meta);
+        lastVersion = Math.max(lastVersion, meta.version());
+    }
+
+    /** Persists {@code meta} as the meta of the saved file and removes the pending meta. */
     void save(SnapshotMeta meta) {
+        write(metaPath, meta);
+        deletePending();
+        lastVersion = Math.max(lastVersion, meta.version());
+    }
+
+    private void deletePending() {
+        try {
+            Files.deleteIfExists(pendingPath);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + pendingPath, e);
+        }
+    }
+
+    private static void write(Path metaPath, SnapshotMeta meta) {
         Path tmp = metaPath.resolveSibling(metaPath.getFileName() + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -100,7 +143,6 @@ final class PublishedMetaStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + metaPath, e);
         }
-        lastVersion = Math.max(lastVersion, meta.version());
     }
 
     static void fsyncDirectory(Path dir) throws IOException {

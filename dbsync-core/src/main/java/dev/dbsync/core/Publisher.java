@@ -182,6 +182,7 @@ public final class Publisher implements AutoCloseable {
             return;
         }
         meta = meta.withCompressed(config.compression);
+        store.savePending(meta);
         Files.move(nextPath, savePath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         PublishedMetaStore.fsyncDirectory(savePath.toAbsolutePath().getParent());
         store.save(meta);
@@ -259,8 +260,9 @@ public final class Publisher implements AutoCloseable {
     /**
      * @return a JSON-ready summary: {@code role}="publisher", {@code last_snapshot} (the meta
      *     fields), {@code transport}, {@code targets} (per target: strategy, endpoint, acked
-     *     version and hash, confirmation, last attempt and error, consecutive failures), and
-     *     the watcher's counters
+     *     version and hash, confirmation, last attempt and error, consecutive failures), the
+     *     watcher's counters, {@code last_error} when the last production failed, and
+     *     {@code source_error} when the source cannot be read now (missing, not a database)
      */
     public Map<String, Object> status() {
         Map<String, Object> s = new LinkedHashMap<>();
@@ -279,6 +281,12 @@ public final class Publisher implements AutoCloseable {
         }
         if (lastProduceError != null) {
             s.put("last_error", lastProduceError);
+        }
+        try {
+            ping();
+        } catch (DbsyncException e) {
+            // a deleted source may never fail a production: the watcher still reads the unlinked file
+            s.put("source_error", e.getMessage());
         }
         scheduler.providerError().ifPresent(e -> s.put("target_provider_error", e));
         Map<String, Object> targets = new LinkedHashMap<>();

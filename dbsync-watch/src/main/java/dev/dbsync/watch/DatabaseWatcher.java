@@ -364,6 +364,8 @@ public final class DatabaseWatcher implements AutoCloseable {
                     // a change may have slipped by during the outage: run a round once it reads again
                     last = null;
                     dirty = true;
+                    // and not before an interval: retrying at once would spin on a database that stays unreadable
+                    nextRoundAllowed = System.nanoTime() + intervalNanos;
                     continue;
                 }
                 if (dirty && System.nanoTime() >= nextRoundAllowed) {

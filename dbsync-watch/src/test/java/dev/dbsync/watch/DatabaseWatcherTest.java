@@ -207,6 +207,21 @@ class DatabaseWatcherTest {
     }
 
     @Test
+    void aDatabaseThatCannotBeReadIsRetriedOncePerIntervalNotInABusyLoop() throws Exception {
+        // regression: a change detector failing on every read (here: a corrupted header) made the
+        // loop retry at once, forever: thousands of reconnections per second on one core
+        Path broken = dir.resolve("broken.db");
+        java.nio.file.Files.write(broken, new byte[8192]);
+        java.nio.file.Files.writeString(broken, "this is not an SQLite header, nor are the pages after it");
+        try (DatabaseWatcher w = DatabaseWatcher.builder(broken).interval(Duration.ofMillis(100))
+                .debounce(Duration.ZERO).onChange(r -> { }).build()) {
+            w.start();
+            Thread.sleep(1000);
+            assertThat(w.stats().errors()).as("about one failed read per 100 ms interval").isBetween(1L, 30L);
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndStopsTheThread() throws Exception {
         DatabaseWatcher w = DatabaseWatcher.builder(db).onChange(r -> { }).build();
         w.start();
