@@ -166,8 +166,9 @@ final class QuicByteStream extends ChannelInboundHandlerAdapter implements Inbou
         }
         closed.set(true);
         IOException cause = new IOException(connection.peer() + ": stream aborted locally (code " + errorCode + ")");
-        inbox.fail(cause);
+        // the output first: a reader woken by the failed input must not get a last write out
         outbox.fail(cause);
+        inbox.fail(cause);
         inbox.discard();
         channel.shutdown((int) errorCode).addListener(f -> channel.close());
         onClose.run();
