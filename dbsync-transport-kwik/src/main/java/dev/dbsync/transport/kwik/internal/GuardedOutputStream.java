@@ -21,10 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Containment: writes go to kwik in chunks of {@value #CHUNK} bytes (smaller than kwik's send
  * buffer, so kwik never splits a chunk and a refused chunk is never half-buffered). When one
- * chunk has been blocked for {@link #STALL_NANOS} the {@link StreamWatchdog} re-queues kwik's
- * send request with a {@link SenderKick}. Where the kick is unavailable (kwik's package not open
- * to us) it interrupts the writer instead; kwik then gives up that chunk with an
- * {@link InterruptedIOException} without having buffered any of it. The writer clears the
+ * chunk has been blocked for {@link #STALL_NANOS} the {@link StreamWatchdog} interrupts the
+ * writer; kwik then gives up that chunk with an {@link InterruptedIOException} without having
+ * buffered any of it. The writer clears the
  * interrupt, makes a zero-length write (which re-queues kwik's send request) and writes the chunk
  * again. The zero-length write adds an empty buffer to kwik's queue; it is always followed by the
  * retried, non-empty chunk, which kwik needs to send a FIN after it. Under real backpressure (a
@@ -59,7 +58,6 @@ final class GuardedOutputStream extends OutputStream implements StreamWatchdog.W
     private long blockedSince;
     private long lastPoke;
     private boolean pokeRequested;
-    private boolean kicked;
     private boolean timedOut;
     private volatile boolean closed;
 
@@ -132,7 +130,6 @@ final class GuardedOutputStream extends OutputStream implements StreamWatchdog.W
             blockedSince = System.nanoTime();
             lastPoke = blockedSince;
             pokeRequested = false;
-            kicked = false;
         }
         StreamWatchdog.watch(this);
     }
@@ -170,16 +167,11 @@ final class GuardedOutputStream extends OutputStream implements StreamWatchdog.W
             } else if (RETRIGGER && now - lastPoke > STALL_NANOS) {
                 lastPoke = now;
                 POKES.incrementAndGet();
-                // first a kick; if the chunk is still blocked a period later, the interrupt: kwik then
-                // refuses the chunk whole and the retry re-checks the stream, so a writer blocked on a
-                // connection kwik has closed fails at once instead of at the write timeout
-                if (kicked || !SenderKick.kick(kwik)) {
-                    kicked = false;
-                    pokeRequested = true;
-                    writer.interrupt();
-                } else {
-                    kicked = true;
-                }
+                // the interrupt: kwik refuses the chunk whole, the zero-length write re-queues its send
+                // request and the retry re-checks the stream, so a writer blocked on a connection kwik
+                // has closed fails at once instead of at the write timeout
+                pokeRequested = true;
+                writer.interrupt();
             }
         }
         if (reset) {
