@@ -1,20 +1,27 @@
 package dev.dbsync.core;
 
 import dev.dbsync.api.Dbsync;
+import dev.dbsync.api.ProtocolException;
+import dev.dbsync.api.RejectReason;
 import dev.dbsync.api.SnapshotMeta;
 import dev.dbsync.api.TransportException;
 import dev.dbsync.core.internal.wire.Ack;
 import dev.dbsync.core.internal.wire.Answer;
 import dev.dbsync.core.internal.wire.Encoding;
 import dev.dbsync.core.internal.wire.Offer;
+import dev.dbsync.core.internal.wire.PageDelta;
 import dev.dbsync.core.internal.wire.PayloadWriter;
 import dev.dbsync.core.internal.wire.V1Frame;
 import dev.dbsync.core.internal.wire.V2Frame;
 import dev.dbsync.core.internal.wire.V2Json;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,13 +31,52 @@ import java.util.List;
  * and the publisher.
  */
 final class PushExchange {
-    /** Opens the snapshot's bytes; called at most once, only when the payload is to be sent. */
+    /** Opens the snapshot's bytes from the start; called once per pass over them. */
     @FunctionalInterface
-    interface PayloadSource {
-        InputStream open() throws IOException;
+    interface PayloadSource extends PageDelta.Source {
     }
 
+    /**
+     * A {@code pages} push ended in {@code hash_mismatch}: the subscriber's copy of a page was
+     * matched by digest but differed. The caller sends the snapshot again without the
+     * {@code pages} encoding (see {@link #runFallingBackToWhole}).
+     */
+    static final class PagesMismatchException extends SnapshotRejectedException {
+        private static final long serialVersionUID = 1L;
+
+        PagesMismatchException(String endpoint, String message, long servedVersion, String servedHash) {
+            super(endpoint, RejectReason.HASH_MISMATCH, message, servedVersion, servedHash);
+        }
+    }
+
+    /** Opens a new stream of the same connection for a second attempt. */
+    @FunctionalInterface
+    interface StreamOpener {
+        PushResult exchange(boolean offerPages) throws IOException;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(PushExchange.class);
+
     private PushExchange() {
+    }
+
+    /**
+     * Runs an exchange offering {@code pages}; if that ends in a page mismatch, runs it again
+     * (on a new stream) without.
+     *
+     * @param endpoint the subscriber, for messages
+     * @param exchange one exchange on a new stream
+     * @return what the subscriber did
+     * @throws IOException if a stream fails
+     */
+    static PushResult runFallingBackToWhole(String endpoint, StreamOpener exchange) throws IOException {
+        try {
+            return exchange.exchange(true);
+        } catch (PagesMismatchException e) {
+            LOG.warn("{}: the snapshot rebuilt from page digests failed its SHA-256 check ({}); sending it whole",
+                    endpoint, e.getMessage());
+            return exchange.exchange(false);
+        }
     }
 
     /**
@@ -41,14 +87,15 @@ final class PushExchange {
      * @param out what we send; closed (end of stream) by this exchange
      * @param payload the snapshot's bytes
      * @param gzip whether to offer (v2) or send (v1) gzip
+     * @param offerPages whether to offer (v2) the {@code pages} encoding
      * @return what the subscriber did
      * @throws SnapshotRejectedException if the subscriber refused the snapshot (v2)
      * @throws IOException if the stream fails
      */
     static PushResult run(String endpoint, String alpn, SnapshotMeta meta, InputStream in, OutputStream out,
-                          PayloadSource payload, boolean gzip) throws IOException {
+                          PayloadSource payload, boolean gzip, boolean offerPages) throws IOException {
         if (Dbsync.ALPN_V2.equals(alpn)) {
-            return v2(endpoint, meta, in, out, payload, gzip);
+            return v2(endpoint, meta, in, out, payload, gzip, offerPages);
         }
         if (Dbsync.ALPN_V1.equals(alpn)) {
             return v1(meta, in, out, payload, gzip);
@@ -57,13 +104,26 @@ final class PushExchange {
     }
 
     private static PushResult v2(String endpoint, SnapshotMeta meta, InputStream in, OutputStream out,
-                                 PayloadSource payload, boolean gzip) throws IOException {
-        List<String> encodings = gzip ? List.of(Encoding.GZIP.wire(), Encoding.IDENTITY.wire())
-                : List.of(Encoding.IDENTITY.wire());
-        V2Frame.write(out, V2Frame.OFFER, V2Json.encodeOffer(new Offer(meta.withCompressed(false), encodings, Offer.FULL)));
+                                 PayloadSource payload, boolean gzip, boolean offerPages) throws IOException {
+        int pageSize = 0;
+        if (offerPages) {
+            try (InputStream header = payload.open()) {
+                pageSize = PageDelta.usablePageSize(header, meta.size());
+            }
+        }
+        List<String> encodings = new ArrayList<>();
+        if (pageSize != 0) {
+            encodings.add(Encoding.PAGES.wire());
+        }
+        if (gzip) {
+            encodings.add(Encoding.GZIP.wire());
+        }
+        encodings.add(Encoding.IDENTITY.wire());
+        byte[] offer = V2Json.encodeOffer(new Offer(meta.withCompressed(false), encodings, Offer.FULL, pageSize));
+        V2Frame.write(out, V2Frame.OFFER, offer);
         out.flush();
-        Answer a = V2Json.decodeAnswer(V2Frame.read(in, V2Frame.ANSWER, V2Frame.MAX_REPLY_LENGTH, 0),
-                V2Frame.PREFIX_LENGTH);
+        byte[] answer = V2Frame.read(in, V2Frame.ANSWER, V2Frame.MAX_REPLY_LENGTH, 0);
+        Answer a = V2Json.decodeAnswer(answer, V2Frame.PREFIX_LENGTH);
         switch (a.action()) {
             case SKIP:
                 out.close();
@@ -75,14 +135,29 @@ final class PushExchange {
             default:
                 break;
         }
-        try (InputStream file = payload.open()) {
-            PayloadWriter.write(file, out, a.encoding().orElseThrow() == Encoding.GZIP);
+        Encoding chosen = a.encoding().orElseThrow();
+        long replyOffset = V2Frame.PREFIX_LENGTH + (long) answer.length;
+        if (chosen == Encoding.PAGES) {
+            if (pageSize == 0) {
+                throw new ProtocolException(V2Frame.PREFIX_LENGTH, "the answer chose 'pages', which was not offered");
+            }
+            long sent = PageDelta.send(payload, meta.size(), pageSize, in, out, replyOffset);
+            replyOffset += V2Frame.PREFIX_LENGTH + PageDelta.bitmapLength(meta.size() / pageSize);
+            LOG.debug("{}: sent {} of {} pages of version {}", endpoint, sent, meta.size() / pageSize, meta.version());
+        } else {
+            try (InputStream file = payload.open()) {
+                PayloadWriter.write(file, out, chosen == Encoding.GZIP);
+            }
         }
         out.close();
-        Ack ack = V2Json.decodeAck(V2Frame.read(in, V2Frame.ACK, V2Frame.MAX_REPLY_LENGTH, 0), V2Frame.PREFIX_LENGTH);
+        Ack ack = V2Json.decodeAck(V2Frame.read(in, V2Frame.ACK, V2Frame.MAX_REPLY_LENGTH, replyOffset),
+                replyOffset + V2Frame.PREFIX_LENGTH);
         if (!ack.ok()) {
-            throw new SnapshotRejectedException(endpoint, ack.error().orElseThrow(), ack.message(),
-                    ack.version(), ack.hash());
+            RejectReason r = ack.error().orElseThrow();
+            if (chosen == Encoding.PAGES && r == RejectReason.HASH_MISMATCH) {
+                throw new PagesMismatchException(endpoint, ack.message(), ack.version(), ack.hash());
+            }
+            throw new SnapshotRejectedException(endpoint, r, ack.message(), ack.version(), ack.hash());
         }
         return new PushResult(Dbsync.ALPN_V2, PushResult.Outcome.SWAPPED, ack.version(), ack.hash());
     }

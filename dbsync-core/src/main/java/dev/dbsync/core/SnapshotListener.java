@@ -100,8 +100,9 @@ public final class SnapshotListener implements AutoCloseable {
             byte[] body = V2Frame.read(in, V2Frame.OFFER, V2Frame.MAX_OFFER_LENGTH, 0);
             Offer offer = V2Json.decodeOffer(body, V2Frame.PREFIX_LENGTH);
             offset = V2Frame.PREFIX_LENGTH + (long) body.length;
+            // the handler gets the snapshot's bytes as they arrive: there is no base to rebuild pages from
             Optional<Encoding> enc = offer.encodings().stream().map(Encoding::fromWire).flatMap(Optional::stream)
-                    .findFirst();
+                    .filter(e -> e != Encoding.PAGES).findFirst();
             if (enc.isEmpty() || !Offer.FULL.equals(offer.payload())) {
                 V2Frame.write(s.output(), V2Frame.ANSWER, V2Json.encodeAnswer(Answer.reject(RejectReason.UNSUPPORTED,
                         "unsupported payload kind or encodings", 0, "")));

@@ -65,10 +65,15 @@ public final class SnapshotPusher {
      */
     public PushResult push(Endpoint endpoint, SnapshotMeta meta, Path snapshot) {
         Objects.requireNonNull(meta, "meta");
-        try (TransportConnection c = transport.dial(endpoint, tls, alpn, options);
-             TransportStream s = c.openStream()) {
-            return PushExchange.run(endpoint.toString(), c.negotiatedAlpn(), meta, s.input(), s.output(),
-                    () -> Files.newInputStream(snapshot), gzip);
+        try {
+            // each attempt on its own connection: a transport may carry one stream per connection
+            return PushExchange.runFallingBackToWhole(endpoint.toString(), offerPages -> {
+                try (TransportConnection c = transport.dial(endpoint, tls, alpn, options);
+                     TransportStream s = c.openStream()) {
+                    return PushExchange.run(endpoint.toString(), c.negotiatedAlpn(), meta, s.input(), s.output(),
+                            () -> Files.newInputStream(snapshot), gzip, offerPages);
+                }
+            });
         } catch (IOException e) {
             throw new TransportException(endpoint.toString(), "push of version " + meta.version() + " failed: " + e, e);
         }

@@ -56,6 +56,17 @@ final class TransportSnapshotPush implements SnapshotPush {
         } catch (IllegalArgumentException e) {
             throw new TransportException(target.endpoint(), "target '" + target.name() + "': " + e.getMessage(), e);
         }
+        Endpoint at = endpoint;
+        PushResult r = PushExchange.runFallingBackToWhole(endpoint.toString(),
+                offerPages -> attempt(at, snapshot, cancel, offerPages));
+        return r.outcome() == PushResult.Outcome.DELIVERED
+                ? new Outcome(snapshot.meta().version(), snapshot.meta().hash(), false)
+                : new Outcome(r.servedVersion(), r.servedHash(), true);
+    }
+
+    /** One connection, one stream, one exchange (a transport may carry one stream per connection). */
+    private PushResult attempt(Endpoint endpoint, PublishedSnapshot snapshot, Cancellation cancel, boolean offerPages)
+            throws IOException {
         try (TransportConnection connection = transport.dial(endpoint, tls, Dbsync.OFFERED_ALPN, options)) {
             AtomicReference<TransportStream> open = new AtomicReference<>();
             // cancelling aborts the stream: a graceful close would wait for a peer that may not be reading
@@ -74,12 +85,9 @@ final class TransportSnapshotPush implements SnapshotPush {
                 AtomicLong progress = new AtomicLong();
                 ScheduledFuture<?> watchdog = watchStall(stream, progress, endpoint);
                 try {
-                    PushResult r = PushExchange.run(endpoint.toString(), connection.negotiatedAlpn(), snapshot.meta(),
+                    return PushExchange.run(endpoint.toString(), connection.negotiatedAlpn(), snapshot.meta(),
                             new CountingInput(stream.input(), progress), new CountingOutput(stream.output(), progress),
-                            snapshot::newInputStream, gzip);
-                    return r.outcome() == PushResult.Outcome.DELIVERED
-                            ? new Outcome(snapshot.meta().version(), snapshot.meta().hash(), false)
-                            : new Outcome(r.servedVersion(), r.servedHash(), true);
+                            snapshot::newInputStream, gzip, offerPages);
                 } finally {
                     watchdog.cancel(false);
                 }

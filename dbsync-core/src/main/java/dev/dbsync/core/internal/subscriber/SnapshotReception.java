@@ -1,6 +1,8 @@
 package dev.dbsync.core.internal.subscriber;
 
 import dev.dbsync.api.IntegrityException;
+import dev.dbsync.core.internal.wire.CountingInputStream;
+import dev.dbsync.core.internal.wire.PageDeltaInputStream;
 import dev.dbsync.api.ProtocolException;
 import dev.dbsync.api.SnapshotMeta;
 import dev.dbsync.api.RejectReason;
@@ -12,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -36,9 +39,22 @@ final class SnapshotReception {
     private final SnapshotMeta meta;
     private final long offset;
     private final String peer;
+    private final PageBase base;
+    private final OutputStream reply;
 
     SnapshotReception(SubscriberEngine engine, StallWatchdog.Guard guard, InputStream in, SnapshotMeta wireMeta,
                       long offset, String peer) {
+        this(engine, guard, in, wireMeta, offset, peer, null, null);
+    }
+
+    /**
+     * @param base the served database when the payload comes in the {@code pages} encoding, else null
+     * @param reply where the {@code pages} need frame goes (with a base)
+     */
+    SnapshotReception(SubscriberEngine engine, StallWatchdog.Guard guard, InputStream in, SnapshotMeta wireMeta,
+                      long offset, String peer, PageBase base, OutputStream reply) {
+        this.base = base;
+        this.reply = reply;
         this.engine = engine;
         this.guard = guard;
         this.in = in;
@@ -61,11 +77,18 @@ final class SnapshotReception {
         Path temp = store.newTempFile();
         boolean crashed = false;
         try {
-            PayloadReader reader = new PayloadReader(in, meta, offset);
+            CountingInputStream wire = new CountingInputStream(in, 0);
+            PageDeltaInputStream pages = base == null ? null : new PageDeltaInputStream(wire, reply, base.file(),
+                    base.size(), base.pageSize(), meta.size(), offset);
+            PayloadReader reader = new PayloadReader(pages == null ? wire : pages, meta, offset);
             long start = System.nanoTime();
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 receive(reader, ch);
-                engine.metrics().received(reader.sourceOffset() - offset);
+                engine.metrics().received(wire.count());
+                if (pages != null) {
+                    LOG.debug("{}: {} of {} pages received from {}, the others copied from the served database",
+                            SubscriberEngine.describe(meta), pages.pagesReceived(), pages.pages(), peer);
+                }
                 guard.pause(true);
                 long received = System.nanoTime();
                 engine.metrics().receiveTime(Duration.ofNanos(received - start));

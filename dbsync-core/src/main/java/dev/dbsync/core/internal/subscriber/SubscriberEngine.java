@@ -153,13 +153,13 @@ public final class SubscriberEngine implements AutoCloseable {
                 }
                 return;
             }
-            try {
+            try (PageBase base = d.base) {
                 SnapshotMeta wire = meta;
                 if (v2) {
                     V2Frame.write(s.output(), V2Frame.ANSWER, V2Json.encodeAnswer(d.answer));
                     wire = meta.withCompressed(d.answer.encoding().orElseThrow() == Encoding.GZIP);
                 }
-                Ack ack = new SnapshotReception(this, guard, in, wire, offset, peer).run();
+                Ack ack = new SnapshotReception(this, guard, in, wire, offset, peer, base, s.output()).run();
                 if (v2) {
                     sendQuietly(s.output(), V2Frame.ACK, V2Json.encodeAck(ack));
                     closeQuietly(s.output());
@@ -173,7 +173,11 @@ public final class SubscriberEngine implements AutoCloseable {
         }
     }
 
-    private record Decision(Answer answer) {
+    /** @param base the served database when the answer chose {@code pages}, else null */
+    private record Decision(Answer answer, PageBase base) {
+        Decision(Answer answer) {
+            this(answer, null);
+        }
     }
 
     /** Decides on an offer; on "send" a receive permit and the disk space are reserved. */
@@ -193,18 +197,24 @@ public final class SubscriberEngine implements AutoCloseable {
             }
         }
         Encoding encoding = Encoding.IDENTITY;
+        boolean pagesFirst = false;
         if (offer != null) {
             if (!Offer.FULL.equals(offer.payload())) {
                 return reject(RejectReason.UNSUPPORTED, "payload kind '" + offer.payload() + "' is not supported",
                         curVersion, curHash);
             }
-            Optional<Encoding> e = offer.encodings().stream().map(Encoding::fromWire)
-                    .flatMap(Optional::stream).findFirst();
-            if (e.isEmpty()) {
+            // pages needs a served database: without one (or when the offer cannot be received
+            // as pages) the next encoding of the publisher's list is chosen
+            boolean pagesPossible = cur != null && PageBase.applies(offer);
+            List<Encoding> usable = offer.encodings().stream().map(Encoding::fromWire).flatMap(Optional::stream)
+                    .filter(e -> e != Encoding.PAGES || pagesPossible).distinct().toList();
+            if (usable.isEmpty()) {
                 return reject(RejectReason.UNSUPPORTED, "none of the encodings " + offer.encodings()
-                        + " is supported", curVersion, curHash);
+                        + " is supported" + (offer.encodings().contains(Encoding.PAGES.wire())
+                        ? " ('pages' needs a served database with the offer's page size)" : ""), curVersion, curHash);
             }
-            encoding = e.get();
+            pagesFirst = usable.get(0) == Encoding.PAGES;
+            encoding = pagesFirst ? usable.get(usable.size() > 1 ? 1 : 0) : usable.get(0);
         }
         if (cur != null && meta.hash().equals(curHash) && meta.version() >= curVersion) {
             return new Decision(Answer.skip(curVersion, curHash));
@@ -230,6 +240,18 @@ public final class SubscriberEngine implements AutoCloseable {
             return reject(RejectReason.INSUFFICIENT_DISK, "needs " + meta.size() + " bytes plus a margin of "
                     + config.minFreeSpace() + " but " + Math.max(0, usable - reserved + meta.size())
                     + " are free", curVersion, curHash);
+        }
+        if (pagesFirst) {
+            Optional<PageBase> base = PageBase.open(store.database(), offer);
+            if (base.isPresent()) {
+                return new Decision(Answer.send(Encoding.PAGES, curVersion, curHash), base.get());
+            }
+            if (encoding == Encoding.PAGES) {
+                reservedBytes.addAndGet(-meta.size());
+                receives.release();
+                return reject(RejectReason.UNSUPPORTED, "only 'pages' was offered, and the served database cannot be "
+                        + "its base (page size or size differs)", curVersion, curHash);
+            }
         }
         return new Decision(Answer.send(encoding, curVersion, curHash));
     }

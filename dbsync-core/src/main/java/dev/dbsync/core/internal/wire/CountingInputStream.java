@@ -7,15 +7,20 @@ import java.io.InputStream;
 /**
  * Counts the bytes read through it, so protocol errors can name their offset.
  */
-final class CountingInputStream extends FilterInputStream {
+public final class CountingInputStream extends FilterInputStream {
     private long count;
 
-    CountingInputStream(InputStream in, long start) {
+    /**
+     * @param in the stream to count
+     * @param start the count before the first byte (a stream offset)
+     */
+    public CountingInputStream(InputStream in, long start) {
         super(in);
         this.count = start;
     }
 
-    long count() {
+    /** @return the start plus the bytes read (or skipped) so far */
+    public long count() {
         return count;
     }
 

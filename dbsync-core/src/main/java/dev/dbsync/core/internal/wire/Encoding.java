@@ -7,7 +7,12 @@ public enum Encoding {
     /** The database bytes as they are. */
     IDENTITY("identity"),
     /** One gzip member (RFC 1952) holding the database bytes. */
-    GZIP("gzip");
+    GZIP("gzip"),
+    /**
+     * Only the pages the subscriber's served database lacks: the publisher sends page digests,
+     * the subscriber answers which pages it needs, the publisher sends those ({@link PageDelta}).
+     */
+    PAGES("pages");
 
     private final String wire;
 

@@ -58,12 +58,16 @@ public final class V2Json {
             }
             g.writeEndArray();
             g.writeStringField("payload", offer.payload());
+            if (offer.pageSize() != 0) {
+                g.writeNumberField("page_size", offer.pageSize());
+            }
         });
     }
 
     /**
      * Decodes an offer: the meta fields as in v1 (via {@link MetaJson}), {@code encodings}
-     * (required, 1 to 16 strings) and {@code payload} (optional, default {@value Offer#FULL}).
+     * (required, 1 to 16 strings), {@code payload} (optional, default {@value Offer#FULL}) and
+     * {@code page_size} (optional, a power of two from 512 to 65536).
      *
      * @param json the body
      * @param offset the stream offset of the body
@@ -88,7 +92,15 @@ public final class V2Json {
         if (!(payload instanceof String p) || p.isEmpty()) {
             throw new ProtocolException(offset, "offer field 'payload' must be a non-empty string");
         }
-        return new Offer(meta, encodings, p);
+        Object pageSize = fields.get("page_size");
+        int ps = 0;
+        if (pageSize != null) {
+            if (!(pageSize instanceof Long l) || !PageDelta.isPageSize(l)) {
+                throw new ProtocolException(offset, "offer field 'page_size' must be a power of two from 512 to 65536");
+            }
+            ps = (int) (long) l;
+        }
+        return new Offer(meta, encodings, p, ps);
     }
 
     /**
