@@ -40,7 +40,7 @@ record BenchProfile(String name, List<Sized> production, int jmhForks, long tran
 
     static BenchProfile full() {
         return new BenchProfile("full", List.of(new Sized(50 * MB, 3), new Sized(200 * MB, 3), new Sized(1000 * MB, 1)),
-                1, 256 * MIB, 3, Duration.ofSeconds(30), List.of(new Sized(MIB, 100), new Sized(50 * MIB, 10)),
+                1, 256 * MIB, 3, Duration.ofSeconds(30), List.of(new Sized(MIB, 50), new Sized(10 * MIB, 100)),
                 100 * MIB, List.of(1, 8, 32), 512 * MIB, 8, "96m", "128m");
     }
 
