@@ -185,12 +185,14 @@ public final class Publisher implements AutoCloseable {
         store.savePending(meta);
         Files.move(nextPath, savePath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         PublishedMetaStore.fsyncDirectory(savePath.toAbsolutePath().getParent());
-        store.save(meta);
         last = meta;
         metrics.produced(nanos, meta.size(), true);
         LOG.info("published version {} ({}, {} bytes) in {} ms", meta.version(), meta.shortHash(), meta.size(),
                 TimeUnit.NANOSECONDS.toMillis(nanos));
         scheduler.publish(PublishedSnapshot.open(savePath, meta, sequence++));
+        // committed while the pushes run: the durable pending meta already stands for this
+        // version and file, and a crash before this line is recovered from it (load())
+        store.save(meta);
     }
 
     /**

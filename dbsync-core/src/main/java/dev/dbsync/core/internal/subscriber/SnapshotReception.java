@@ -13,6 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -32,6 +35,7 @@ import java.util.Optional;
 final class SnapshotReception {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotReception.class);
     private static final int BUFFER = 64 * 1024;
+    private static final AtomicInteger CHECKS = new AtomicInteger();
 
     private final SubscriberEngine engine;
     private final StallWatchdog.Guard guard;
@@ -76,6 +80,8 @@ final class SnapshotReception {
         SnapshotStore store = engine.store();
         Path temp = store.newTempFile();
         boolean crashed = false;
+        FutureTask<Void> check = null;
+        long verifyStart = 0;
         try {
             CountingInputStream wire = new CountingInputStream(in, 0);
             PageDeltaInputStream pages = base == null ? null : new PageDeltaInputStream(wire, reply, base.file(),
@@ -92,12 +98,22 @@ final class SnapshotReception {
                 guard.pause(true);
                 long received = System.nanoTime();
                 engine.metrics().receiveTime(Duration.ofNanos(received - start));
+                verifyStart = received;
+                // the SHA-256 was computed as the bytes arrived: a mismatch is refused before any fsync
+                reader.verify();
+                // PRAGMA quick_check reads the file (from the page cache) while the fsync writes it out
+                check = new FutureTask<>(() -> {
+                    SnapshotStore.quickCheck(temp);
+                    return null;
+                });
+                Thread checker = new Thread(check, "dbsync-subscriber-check-" + CHECKS.incrementAndGet());
+                checker.setDaemon(true);
+                checker.start();
                 ch.force(true);
                 store.step(SwapStep.TEMP_SYNCED);
             }
-            long verifyStart = System.nanoTime();
-            reader.verify();
-            SnapshotStore.quickCheck(temp);
+            awaitCheck(check);
+            check = null;
             engine.metrics().verifyTime(Duration.ofNanos(System.nanoTime() - verifyStart));
             store.step(SwapStep.VERIFIED);
             return install(temp);
@@ -119,12 +135,51 @@ final class SnapshotReception {
             crashed = true;
             throw e;
         } finally {
+            if (check != null) {
+                // a failure while the check runs: let it finish before the file goes
+                try {
+                    check.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException e) {
+                    // the failure already being reported wins
+                }
+            }
             if (!crashed) {
                 try {
                     Files.deleteIfExists(temp);
                 } catch (IOException e) {
                     LOG.warn("cannot remove {}: {}", temp, e.toString());
                 }
+            }
+        }
+    }
+
+    /** Waits for the quick_check, rethrowing its failure as it is (an {@link IntegrityException}). */
+    private static void awaitCheck(FutureTask<Void> check) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    check.get();
+                    return;
+                } catch (InterruptedException e) {
+                    // the check is bounded by the file's size; an interrupt (QUIC libraries send stray ones) waits it out
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (c instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IOException(c);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
