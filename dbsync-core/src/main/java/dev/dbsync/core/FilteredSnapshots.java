@@ -17,7 +17,8 @@ final class FilteredSnapshots {
 
     static SnapshotMaker maker(Path source, FilterSpec spec, Clock clock) {
         FilterValidator.validate(spec);
-        SnapshotProducer producer = SnapshotProducer.builder(source).clock(clock).build();
+        // not durable: the publisher flushes the file while the pushes run (Publisher#produce)
+        SnapshotProducer producer = SnapshotProducer.builder(source).clock(clock).durable(false).build();
         return (destination, version) -> producer.produce(destination, spec, version).meta();
     }
 }

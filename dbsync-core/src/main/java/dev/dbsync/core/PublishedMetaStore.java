@@ -145,6 +145,22 @@ final class PublishedMetaStore {
         }
     }
 
+    /**
+     * Flushes the saved file and its directory entry to stable storage, then commits
+     * {@code meta}: the committed meta only ever describes a durable file. (Until then the
+     * pending meta stands for it, and {@link #load()} checks the file against it.)
+     *
+     * @param meta the meta of the file now at the save path
+     * @throws IOException if the file cannot be flushed
+     */
+    void flushAndSave(SnapshotMeta meta) throws IOException {
+        try (FileChannel ch = FileChannel.open(savePath, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+        fsyncDirectory(savePath.toAbsolutePath().getParent());
+        save(meta);
+    }
+
     static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);

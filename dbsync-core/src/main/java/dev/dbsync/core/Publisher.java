@@ -182,17 +182,16 @@ public final class Publisher implements AutoCloseable {
             return;
         }
         meta = meta.withCompressed(config.compression);
+        // the version is durable (pending meta) before any front office can see it; the file
+        // itself is flushed while the pushes run: load() checks it against the metas at start
         store.savePending(meta);
         Files.move(nextPath, savePath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        PublishedMetaStore.fsyncDirectory(savePath.toAbsolutePath().getParent());
         last = meta;
         metrics.produced(nanos, meta.size(), true);
         LOG.info("published version {} ({}, {} bytes) in {} ms", meta.version(), meta.shortHash(), meta.size(),
                 TimeUnit.NANOSECONDS.toMillis(nanos));
         scheduler.publish(PublishedSnapshot.open(savePath, meta, sequence++));
-        // committed while the pushes run: the durable pending meta already stands for this
-        // version and file, and a crash before this line is recovered from it (load())
-        store.save(meta);
+        store.flushAndSave(meta);
     }
 
     /**

@@ -58,12 +58,14 @@ public final class SnapshotProducer {
     private final Path source;
     private final int pageSize;
     private final boolean integrityCheck;
+    private final boolean durable;
     private final Clock clock;
 
     private SnapshotProducer(Builder b) {
         this.source = b.source;
         this.pageSize = b.pageSize;
         this.integrityCheck = b.integrityCheck;
+        this.durable = b.durable;
         this.clock = b.clock;
     }
 
@@ -126,10 +128,11 @@ public final class SnapshotProducer {
                 }
             }
             long written = System.nanoTime();
-            SnapshotFile.Sealed sealed = SnapshotFile.seal(temp);
+            SnapshotFile.Sealed sealed = SnapshotFile.seal(temp, durable);
             long sealedAt = System.nanoTime();
-            SnapshotFile.moveAtomically(temp, target);
-            LOG.debug("snapshot {}: database written in {} ms, hashed and synced in {} ms, renamed in {} ms", target,
+            SnapshotFile.moveAtomically(temp, target, durable);
+            LOG.debug("snapshot {}: database written in {} ms, hashed{} in {} ms, renamed in {} ms", target,
+                    durable ? " and synced" : "",
                     (written - started) / 1_000_000, (sealedAt - written) / 1_000_000,
                     (System.nanoTime() - sealedAt) / 1_000_000);
             SnapshotMeta meta = new SnapshotMeta(version, sealed.sha256(), sealed.size(),
@@ -164,6 +167,7 @@ public final class SnapshotProducer {
         private final Path source;
         private int pageSize = DEFAULT_PAGE_SIZE;
         private boolean integrityCheck;
+        private boolean durable = true;
         private Clock clock = Clock.systemUTC();
 
         private Builder(Path source) {
@@ -186,6 +190,19 @@ public final class SnapshotProducer {
          */
         public Builder integrityCheck(boolean check) {
             this.integrityCheck = check;
+            return this;
+        }
+
+        /**
+         * @param durable whether the snapshot is flushed to stable storage (file and directory)
+         *     before {@code produce} returns (the default). Without it the rename is still atomic,
+         *     so readers never see a partial file, but after a power loss the file may not hold
+         *     what its meta says: for callers that verify it at start (the publisher does) and
+         *     flush it themselves later, off the critical path
+         * @return this builder
+         */
+        public Builder durable(boolean durable) {
+            this.durable = durable;
             return this;
         }
 

@@ -60,14 +60,15 @@ public final class SnapshotFile {
     }
 
     /**
-     * Fixes the header fields SQLite bumps per transaction, then computes the SHA-256 and
-     * flushes the file to stable storage.
+     * Fixes the header fields SQLite bumps per transaction, then computes the SHA-256 and,
+     * when asked, flushes the file to stable storage.
      *
      * @param file the closed database file
+     * @param flush whether to flush it to stable storage
      * @return its hash and size
      * @throws IOException if the file cannot be read or written
      */
-    public static Sealed seal(Path file) throws IOException {
+    public static Sealed seal(Path file, boolean flush) throws IOException {
         for (String side : SIDE_FILES) {
             Files.deleteIfExists(Path.of(file + side));
         }
@@ -87,23 +88,30 @@ public final class SnapshotFile {
                 pos += n;
                 sha.update(buf.flip());
             }
-            ch.force(true);
+            if (flush) {
+                ch.force(true);
+            }
             return new Sealed(HexFormat.of().formatHex(sha.digest()), pos);
         }
     }
 
     /**
-     * Renames {@code temp} over {@code destination} atomically and syncs the directory.
+     * Renames {@code temp} over {@code destination} atomically and, when asked, syncs the
+     * directory.
      *
      * @param temp the sealed temporary file
      * @param destination the final path
+     * @param syncDirectory whether to sync the directory
      * @throws IOException if the rename fails
      */
-    public static void moveAtomically(Path temp, Path destination) throws IOException {
+    public static void moveAtomically(Path temp, Path destination, boolean syncDirectory) throws IOException {
         try {
             Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("the file system of " + destination + " cannot rename atomically", e);
+        }
+        if (!syncDirectory) {
+            return;
         }
         try (FileChannel dir = FileChannel.open(destination.getParent(), StandardOpenOption.READ)) {
             dir.force(true);
