@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -203,6 +205,19 @@ class CrashLoopIT {
         assertThat(save.resolveSibling("public.db.meta.pending.json")).doesNotExist();
     }
 
+    private static boolean committedDescribes(Path meta, Path save, long version) {
+        try {
+            Optional<PersistedMeta> m = PersistedMeta.read(meta);
+            if (m.isEmpty() || m.get().version() != version) {
+                return false;
+            }
+            m.get().assertDescribes(save);
+            return true;
+        } catch (IOException | AssertionError e) {
+            return false;
+        }
+    }
+
     @Test
     void aPublisherKilledDuringProductionRestartsWithASavePathMatchingItsMetaAndHigherVersions() throws Exception {
         TestPki pki = TestPki.create(dir.resolve("pki"), "ca");
@@ -251,8 +266,10 @@ class CrashLoopIT {
                 assertThat(after).as("iteration %d: versions still increase", i)
                         .isGreaterThan(versions.get(versions.size() - 1));
                 versions.add(after);
-                PersistedMeta now = PersistedMeta.read(meta).orElseThrow();
-                now.assertDescribes(save);
+                // the publisher commits the meta once the file is flushed, while its pushes run:
+                // until then the pending meta stands for the file (checked at every kill above)
+                assertThat(Poll.until(START, () -> committedDescribes(meta, save, after)))
+                        .as("iteration %d: the committed meta describes version %d", i, after).isTrue();
             }
         } finally {
             child.close();
