@@ -2,6 +2,7 @@ package dev.dbsync.core.internal.wire;
 
 import dev.dbsync.api.ProtocolException;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -137,7 +138,7 @@ public final class PageDelta {
         byte[] page = new byte[pageSize];
         OutputStream buffered = new BufferedOutputStream(keepOpen(out), BUFFER);
         byte[] digest = new byte[DIGEST_LENGTH];
-        try (InputStream file = source.open()) {
+        try (InputStream file = new BufferedInputStream(source.open(), BUFFER)) {
             for (long i = 0; i < pages; i++) {
                 readPage(file, page, i);
                 long d = digest(page, 0, pageSize);
@@ -159,7 +160,7 @@ public final class PageDelta {
             throw new ProtocolException(offset, NEED + " frame sets bits past the last page");
         }
         long sent = 0;
-        try (InputStream file = source.open()) {
+        try (InputStream file = new BufferedInputStream(source.open(), BUFFER)) {
             for (long i = 0; i < pages; i++) {
                 readPage(file, page, i);
                 if (isSet(need, i)) {

@@ -15,10 +15,12 @@ import java.io.RandomAccessFile;
  * size and SHA-256 as for any payload ({@link PayloadReader}).
  *
  * <p>Memory: 12 bytes per base page and 4 per new page (both at most {@link PageDelta#MAX_PAGES}),
- * one page buffer. The base is a {@link RandomAccessFile} the caller opened and closes: swaps
+ * one buffer of 64 KiB (or one page if larger). The base is a {@link RandomAccessFile} the caller opened and closes: swaps
  * rename over the database, so an open file keeps the bytes it was opened on.
  */
 public final class PageDeltaInputStream extends InputStream {
+    /** Consecutive pages from one place are read in runs of up to this many bytes. */
+    private static final int RUN_BYTES = 64 * 1024;
     private final InputStream wire;
     private final OutputStream reply;
     private final RandomAccessFile base;
@@ -59,7 +61,7 @@ public final class PageDeltaInputStream extends InputStream {
         this.pageSize = pageSize;
         this.pages = size / pageSize;
         this.wireOffset = wireOffset;
-        this.page = new byte[pageSize];
+        this.page = new byte[Math.max(pageSize, RUN_BYTES)];
     }
 
     /** @return how many pages the publisher sent so far (the rest came from the base) */
@@ -110,22 +112,30 @@ public final class PageDeltaInputStream extends InputStream {
         return wireOffset + pages * PageDelta.DIGEST_LENGTH + pagesReceived * pageSize;
     }
 
+    /** Fills the buffer with the next run of pages from one place: consecutive base pages, or sent ones. */
     private void fill() throws IOException {
-        int source = from[(int) next];
-        if (source >= 0) {
-            base.seek((long) source * pageSize);
-            base.readFully(page);
-        } else {
-            int n = wire.readNBytes(page, 0, pageSize);
-            if (n < pageSize) {
-                throw new PayloadSizeException(wireOffset() + n, "payload truncated: the stream ended inside page "
-                        + next + " (" + n + " of " + pageSize + " bytes)");
-            }
-            pagesReceived++;
+        int first = from[(int) next];
+        int room = page.length / pageSize;
+        int run = 1;
+        while (run < room && next + run < pages && (first >= 0 ? from[(int) (next + run)] == first + run
+                : from[(int) (next + run)] < 0)) {
+            run++;
         }
-        next++;
+        int bytes = run * pageSize;
+        if (first >= 0) {
+            base.seek((long) first * pageSize);
+            base.readFully(page, 0, bytes);
+        } else {
+            int n = wire.readNBytes(page, 0, bytes);
+            if (n < bytes) {
+                throw new PayloadSizeException(wireOffset() + n, "payload truncated: the stream ended inside page "
+                        + (next + n / pageSize) + " (" + n % pageSize + " of " + pageSize + " bytes)");
+            }
+            pagesReceived += run;
+        }
+        next += run;
         pos = 0;
-        limit = pageSize;
+        limit = bytes;
     }
 
     private void exchangeDigests() throws IOException {
