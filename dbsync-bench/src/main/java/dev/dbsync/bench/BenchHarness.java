@@ -30,12 +30,16 @@ public final class BenchHarness {
     private BenchHarness() {
     }
 
-    /** @param args {@code [--quick|--smoke] [--out DIR] [--work DIR] [--only a,b]} */
+    /**
+     * @param args {@code [--quick|--smoke] [--out DIR] [--work DIR] [--only a,b] [--memory-subscribers N]}
+     *     (the last one overrides the profile's subscriber count in the memory section)
+     */
     public static void main(String[] args) throws Exception {
         String profile = "full";
         Path out = Path.of("docs");
         Path work = null;
         Set<String> only = new LinkedHashSet<>(SECTIONS);
+        int memorySubscribers = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> profile = "quick";
@@ -43,15 +47,20 @@ public final class BenchHarness {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
                 case "--only" -> only = new LinkedHashSet<>(List.of(args[++i].split(",")));
+                case "--memory-subscribers" -> memorySubscribers = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("usage: run [--quick|--smoke] [--out DIR] [--work DIR] [--only "
-                            + String.join(",", SECTIONS) + "]");
+                            + String.join(",", SECTIONS) + "] [--memory-subscribers N]");
                     System.exit(2);
                 }
             }
         }
         Path dir = work != null ? work : Files.createTempDirectory("dbsync-bench");
-        BenchReport report = run(BenchProfile.named(profile), out, dir, only);
+        BenchProfile chosen = BenchProfile.named(profile);
+        if (memorySubscribers > 0) {
+            chosen = chosen.withMemorySubscribers(memorySubscribers);
+        }
+        BenchReport report = run(chosen, out, dir, only);
         boolean failed = report.figures().stream().anyMatch(f -> f.note().startsWith("failed"));
         if (work == null) {
             deleteTree(dir);

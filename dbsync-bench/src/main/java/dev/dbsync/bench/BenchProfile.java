@@ -55,6 +55,15 @@ record BenchProfile(String name, List<Sized> production, int jmhForks, long tran
                 List.of(new Sized(256 * 1024, 3)), MIB, List.of(1, 2), 2 * MIB, 2, "96m", "128m");
     }
 
+    /**
+     * @param n subscribers in the memory section
+     * @return this profile with that count
+     */
+    BenchProfile withMemorySubscribers(int n) {
+        return new BenchProfile(name, production, jmhForks, transferBytes, transferRuns, transferTimeout, lag,
+                fanOutBytes, fanOutSubscribers, memoryBytes, n, publisherHeap, subscriberHeap);
+    }
+
     static BenchProfile named(String name) {
         return switch (name) {
             case "full" -> full();
