@@ -42,6 +42,7 @@ public final class KwikDialer {
         if (System.getProperty(KWIK_WARNING_PROPERTY) == null) {
             System.setProperty(KWIK_WARNING_PROPERTY, "true");
         }
+        KwikAssertions.disable();
     }
 
     private KwikDialer() {
@@ -114,8 +115,11 @@ public final class KwikDialer {
                     throw new TransportException(endpoint.toString(), "QUIC handshake failed: server certificate refused: "
                             + why.getMessage(), why);
                 }
-                throw new TransportException(endpoint.toString(), "QUIC handshake failed: " + describe(e)
-                        + streams.closedReason().map(r -> " (" + r + ")").orElse(""), e);
+                String kwikSays = describe(e);
+                // kwik's "Handshake error: " often ends there; the connection's end says more
+                String why = streams.closedReason()
+                        .map(r -> kwikSays.endsWith(": ") ? kwikSays + r : kwikSays + " (" + r + ")").orElse(kwikSays);
+                throw new TransportException(endpoint.toString(), "QUIC handshake failed: " + why, e);
             } finally {
                 if (socket[0] != null) {
                     socket[0].open();

@@ -21,7 +21,7 @@ class KwikStream implements TransportStream {
     /** Error code sent when a read or write times out. */
     static final long TIMEOUT_ERROR = 0x10;
     /** Error code of the local abort when the connection has ended (nothing reaches the peer any more). */
-    static final long CONNECTION_ENDED_ERROR = 0x12;
+    static final long CONNECTION_ENDED_ERROR = 0x13;
 
     private final QuicStream stream;
     private final GuardedOutputStream output;
