@@ -90,6 +90,7 @@ public final class KwikDialer {
                     ? null : new ServerIdentityTrustManager(tls, endpoint.host());
             HandshakeGatedSocket[] socket = new HandshakeGatedSocket[1];
             QuicClientConnection conn = build(endpoint, tls, id, options, verifier, socket);
+            CryptoStreamGuard.guard(conn);
             OpenStreams streams = new OpenStreams(endpoint.toString(), conn::isConnected);
             // before connect: a close by the peer right after the handshake must not be missed
             conn.setConnectionListener(streams);
