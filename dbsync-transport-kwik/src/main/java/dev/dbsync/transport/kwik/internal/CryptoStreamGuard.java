@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the sender saw a {@code null} element ({@code NullPointerException} in
  * {@code CryptoStream.sendFrame}), kwik's sender thread died and kwik aborted the connection,
  * often just after the dial returned (the first exchange then fails with "Connection closed").
- * Measured on the shared 2-core machine: about one mutual-TLS dial in 260.
+ * Measured on the shared 2-core machine: 7 times in about 4,700 mutual-TLS dials, 0 in 2,400
+ * guarded ones.
  *
  * <p>Containment, before {@code connect()}: the connection's Initial and Handshake crypto streams
  * are created (kwik creates them lazily, the same way) and their still empty list is replaced by

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The dialer's connections send their TLS data from synchronized lists (kwik 0.10.8 shares a plain
  * {@code ArrayList} between its receiver and sender threads; see {@link CryptoStreamGuard}). The
- * race itself is rare (about one mutual-TLS dial in 260 on a 2-core machine); the rogue-then-good
+ * race itself is rare (7 times in about 4,700 mutual-TLS dials on a 2-core machine); the rogue-then-good
  * rounds of dbsync-it's {@code TransportInteropIT} exercise it.
  */
 class CryptoStreamGuardTest {
