@@ -60,6 +60,8 @@ final class GuardedOutputStream extends OutputStream implements StreamWatchdog.W
     private boolean pokeRequested;
     private boolean timedOut;
     private volatile boolean closed;
+    private volatile boolean ended;
+    private final ConnectionEnd end;
 
     /**
      * @param kwik kwik's output stream
@@ -68,6 +70,19 @@ final class GuardedOutputStream extends OutputStream implements StreamWatchdog.W
      * @param name the stream's name for messages
      */
     GuardedOutputStream(OutputStream kwik, java.time.Duration timeout, Runnable onTimeout, String name) {
+        this(kwik, timeout, onTimeout, name, ConnectionEnd.NONE);
+    }
+
+    /**
+     * @param kwik kwik's output stream
+     * @param timeout how long one chunk may stay blocked before the stream is given up
+     * @param onTimeout resets the stream (called on the watchdog thread)
+     * @param name the stream's name for messages
+     * @param end turns a failed write into the connection's end, once it has ended
+     */
+    GuardedOutputStream(OutputStream kwik, java.time.Duration timeout, Runnable onTimeout, String name,
+                        ConnectionEnd end) {
+        this.end = end;
         this.kwik = kwik;
         this.timeoutNanos = timeout.toNanos();
         this.onTimeout = onTimeout;
@@ -90,11 +105,19 @@ final class GuardedOutputStream extends OutputStream implements StreamWatchdog.W
         if (closed) {
             throw new IOException(name + ": output already closed");
         }
-        while (len > 0) {
-            int n = Math.min(CHUNK, len);
-            writeChunk(b, off, n);
-            off += n;
-            len -= n;
+        if (ended) {
+            end.throwIfEnded("write", null);
+        }
+        try {
+            while (len > 0) {
+                int n = Math.min(CHUNK, len);
+                writeChunk(b, off, n);
+                off += n;
+                len -= n;
+            }
+        } catch (IOException e) {
+            end.throwIfEnded("write", e);
+            throw e;
         }
     }
 
@@ -120,6 +143,17 @@ final class GuardedOutputStream extends OutputStream implements StreamWatchdog.W
             } catch (IOException | RuntimeException e) {
                 exit();
                 throw e;
+            }
+        }
+    }
+
+    /** The connection ended: a blocked write is woken and fails, and so does every later write. */
+    void connectionEnded() {
+        ended = true;
+        synchronized (lock) {
+            if (writer != null && !pokeRequested) {
+                pokeRequested = true;
+                writer.interrupt();
             }
         }
     }

@@ -12,9 +12,9 @@ import tech.kwik.core.QuicClientConnection;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.DatagramSocket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +33,8 @@ import java.util.Locale;
 public final class KwikDialer {
     private static final Logger LOG = LoggerFactory.getLogger(KwikDialer.class);
     private static final String KWIK_WARNING_PROPERTY = "tech.kwik.core.no-security-warnings";
+    /** The longest the listener's first datagram waits for the dialing thread, see {@link HandshakeGatedSocket}. */
+    private static final Duration MAX_HOLD = Duration.ofSeconds(2);
 
     static {
         // the dialer always disables kwik's host-name check (it checks names itself, see
@@ -40,6 +42,7 @@ public final class KwikDialer {
         if (System.getProperty(KWIK_WARNING_PROPERTY) == null) {
             System.setProperty(KWIK_WARNING_PROPERTY, "true");
         }
+        KwikAssertions.disable();
     }
 
     private KwikDialer() {
@@ -85,7 +88,12 @@ public final class KwikDialer {
             String id = alpn.get(i);
             ServerIdentityTrustManager verifier = tls.insecureSkipVerify()
                     ? null : new ServerIdentityTrustManager(tls, endpoint.host());
-            QuicClientConnection conn = build(endpoint, tls, id, options, verifier);
+            HandshakeGatedSocket[] socket = new HandshakeGatedSocket[1];
+            QuicClientConnection conn = build(endpoint, tls, id, options, verifier, socket);
+            CryptoStreamGuard.guard(conn);
+            OpenStreams streams = new OpenStreams(endpoint.toString(), conn::isConnected);
+            // before connect: a close by the peer right after the handshake must not be missed
+            conn.setConnectionListener(streams);
             try {
                 conn.connect();
             } catch (IOException | RuntimeException e) {
@@ -108,15 +116,24 @@ public final class KwikDialer {
                     throw new TransportException(endpoint.toString(), "QUIC handshake failed: server certificate refused: "
                             + why.getMessage(), why);
                 }
-                throw new TransportException(endpoint.toString(), "QUIC handshake failed: " + describe(e), e);
+                String kwikSays = describe(e);
+                // kwik's "Handshake error: " often ends there; the connection's end says more
+                String why = streams.closedReason()
+                        .map(r -> kwikSays.endsWith(": ") ? kwikSays + r : kwikSays + " (" + r + ")").orElse(kwikSays);
+                throw new TransportException(endpoint.toString(), "QUIC handshake failed: " + why, e);
+            } finally {
+                if (socket[0] != null) {
+                    socket[0].open();
+                }
             }
-            return new KwikConnection(conn, endpoint, id, options);
+            return new KwikConnection(conn, streams, endpoint, id, options);
         }
         throw new TransportException(endpoint.toString(), "no common ALPN id: the listener refused " + refused);
     }
 
     private static QuicClientConnection build(Endpoint endpoint, TlsSettings tls, String alpn, TransportOptions options,
-                                              ServerIdentityTrustManager verifier) {
+                                              ServerIdentityTrustManager verifier, HandshakeGatedSocket[] socket) {
+        Duration maxHold = Duration.ofMillis(Math.min(MAX_HOLD.toMillis(), options.connectTimeout().toMillis() / 2));
         QuicClientConnection.Builder b = QuicClientConnection.newBuilder()
                 .host(endpoint.host())
                 .port(endpoint.port())
@@ -127,10 +144,10 @@ public final class KwikDialer {
                 .maxOpenPeerInitiatedBidirectionalStreams(0)
                 .maxOpenPeerInitiatedUnidirectionalStreams(0)
                 .logger(Slf4jKwikLogger.INSTANCE)
+                // called on this (the dialing) thread, which the socket watches: see HandshakeGatedSocket
                 .socketFactory(destination -> {
-                    DatagramSocket socket = new DatagramSocket();
-                    UdpBuffers.enlarge(socket);
-                    return socket;
+                    socket[0] = new HandshakeGatedSocket(maxHold);
+                    return socket[0];
                 })
                 // turns kwik's host-name check off; the trust manager below does it (and the chain)
                 .noServerCertificateCheck()

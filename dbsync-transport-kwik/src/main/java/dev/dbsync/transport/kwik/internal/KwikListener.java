@@ -43,6 +43,10 @@ public final class KwikListener implements TransportListener {
     private static final String KEY_ALIAS = "dbsync";
     private static final long CLOSE_WAIT_MILLIS = 2000;
 
+    static {
+        KwikAssertions.disable();
+    }
+
     private final GuardedDatagramSocket socket;
     private final ServerConnector connector;
     private final InetSocketAddress localAddress;

@@ -24,6 +24,7 @@ final class TimedInputStream extends InputStream implements StreamWatchdog.Watch
     private final Runnable onTimeout;
     private final Runnable onLongWait;
     private final String name;
+    private final ConnectionEnd end;
     private final Object lock = new Object();
     // guarded by lock
     private Thread reader;
@@ -43,6 +44,21 @@ final class TimedInputStream extends InputStream implements StreamWatchdog.Watch
      * @param name the stream's name for messages
      */
     TimedInputStream(InputStream kwik, Duration timeout, Runnable onTimeout, Runnable onLongWait, String name) {
+        this(kwik, timeout, onTimeout, onLongWait, name, ConnectionEnd.NONE);
+    }
+
+    /**
+     * @param kwik kwik's input stream
+     * @param timeout how long one read may wait for data
+     * @param onTimeout aborts the stream (called on the watchdog thread)
+     * @param onLongWait called on the watchdog thread every {@link GuardedOutputStream#STALL_NANOS}
+     *                   while a read waits: re-triggers the sending of what we wrote last
+     * @param name the stream's name for messages
+     * @param end turns a failed read into the connection's end, once it has ended
+     */
+    TimedInputStream(InputStream kwik, Duration timeout, Runnable onTimeout, Runnable onLongWait, String name,
+                     ConnectionEnd end) {
+        this.end = end;
         this.kwik = kwik;
         this.timeoutNanos = timeout.toNanos();
         this.onTimeout = onTimeout;
@@ -63,6 +79,15 @@ final class TimedInputStream extends InputStream implements StreamWatchdog.Watch
         if (len == 0) {
             return 0;
         }
+        try {
+            return readWatched(b, off, len);
+        } catch (IOException e) {
+            end.throwIfEnded("read", e);
+            throw e;
+        }
+    }
+
+    private int readWatched(byte[] b, int off, int len) throws IOException {
         synchronized (lock) {
             if (aborted) {
                 throw new IOException(name + ": stream aborted");
