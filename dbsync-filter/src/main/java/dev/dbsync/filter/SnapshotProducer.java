@@ -132,8 +132,7 @@ public final class SnapshotProducer {
             long sealedAt = System.nanoTime();
             SnapshotFile.moveAtomically(temp, target, durable);
             LOG.debug("snapshot {}: database written in {} ms, hashed{} in {} ms, renamed in {} ms", target,
-                    durable ? " and synced" : "",
-                    (written - started) / 1_000_000, (sealedAt - written) / 1_000_000,
+                    (written - started) / 1_000_000, durable ? " and synced" : "", (sealedAt - written) / 1_000_000,
                     (System.nanoTime() - sealedAt) / 1_000_000);
             SnapshotMeta meta = new SnapshotMeta(version, sealed.sha256(), sealed.size(),
                     clock.instant().getEpochSecond(), false);
