@@ -205,6 +205,46 @@ abstract class SubscriberProtocolSuite extends SubscriberContract {
     }
 
     @Test
+    void aPageMatchedByDigestButDifferentIsCaughtAndTheSnapshotIsSentWhole() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Subscriber s = start(b -> b.meterRegistry(meters));
+        Snap v1 = snapshot(1);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + v1.file());
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE blob(b BLOB)");
+            st.execute("INSERT INTO blob VALUES (randomblob(0) || x'" + "AB".repeat(3000) + "')");
+        }
+        v1 = new Snap(v1.file(), Snapshots.meta(v1.file(), 1, Instant.now().getEpochSecond()));
+        byte[] bytes = Files.readAllBytes(v1.file());
+        int pageSize = ((bytes[16] & 0xFF) << 8) | (bytes[17] & 0xFF);
+        int run = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("\u00AB".repeat(2000));
+        assertThat(run).as("the blob's bytes are in the file").isPositive();
+        int page = (run + 100) / pageSize;
+        int from = run + 100 - page * pageSize;
+        assertThat(from + 16).isLessThan(pageSize);
+        byte[] original = java.util.Arrays.copyOfRange(bytes, page * pageSize, (page + 1) * pageSize);
+        byte[] forged = DigestCollision.sameDigest(original, from, from + 16);
+        assertThat(forged).isNotEqualTo(original);
+        assertThat(dev.dbsync.core.internal.wire.PageDelta.digest(forged, 0, pageSize))
+                .isEqualTo(dev.dbsync.core.internal.wire.PageDelta.digest(original, 0, pageSize));
+        // v2: v1 with that one page changed (blob bytes only: still a sound database)
+        System.arraycopy(forged, 0, bytes, page * pageSize, pageSize);
+        Path v2File = dir.resolve("bo").resolve("forged.db");
+        Files.write(v2File, bytes);
+        SnapshotMeta v2 = Snapshots.meta(v2File, 2, Instant.now().getEpochSecond());
+
+        push(s, v1);
+        PushResult r = pusher(false).push(endpoint(s), v2, v2File);
+
+        // the pages attempt rebuilt v1's page, failed its SHA-256 and was refused; the whole file then went
+        assertThat(r.outcome()).isEqualTo(PushResult.Outcome.SWAPPED);
+        assertThat(r.servedHash()).isEqualTo(v2.hash());
+        assertThat(Snapshots.sha256(db)).isEqualTo(v2.hash());
+        assertThat(meters.get("dbsync.subscriber.rejects").tag("reason", "hash_mismatch").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void aHashLieIsRefusedAndTheOldDatabaseStaysServed() throws Exception {
         Subscriber s = start();
         push(s, snapshot(1));
