@@ -97,6 +97,13 @@ final class PublishedSnapshot {
             }
 
             @Override
+            public long skip(long n) {
+                long skipped = Math.max(0, Math.min(n, meta.size() - position));
+                position += skipped;
+                return skipped;
+            }
+
+            @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 if (position >= meta.size()) {
                     return -1;

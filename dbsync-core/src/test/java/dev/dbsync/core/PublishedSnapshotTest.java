@@ -42,4 +42,23 @@ class PublishedSnapshotTest {
             snap.release();
         }
     }
+
+    @Test
+    void skippingMovesThePositionWithoutReadingAndStopsAtTheEnd() throws Exception {
+        byte[] bytes = new byte[100_000];
+        new SplittableRandom(3).nextBytes(bytes);
+        Path file = dir.resolve("public.db");
+        Files.write(file, bytes);
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        PublishedSnapshot snap = PublishedSnapshot.open(file, new SnapshotMeta(1, hash, bytes.length, Instant.now().getEpochSecond(), false), 0);
+        try (InputStream in = snap.newInputStream()) {
+            assertThat(in.skip(40_000)).isEqualTo(40_000);
+            assertThat(in.readNBytes(10)).isEqualTo(java.util.Arrays.copyOfRange(bytes, 40_000, 40_010));
+            assertThat(in.skip(1_000_000)).isEqualTo(100_000 - 40_010);
+            assertThat(in.skip(5)).isZero();
+            assertThat(in.read()).isEqualTo(-1);
+        } finally {
+            snap.release();
+        }
+    }
 }

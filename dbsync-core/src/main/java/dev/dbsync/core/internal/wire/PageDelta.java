@@ -160,10 +160,14 @@ public final class PageDelta {
             throw new ProtocolException(offset, NEED + " frame sets bits past the last page");
         }
         long sent = 0;
+        // needed pages only: runs of them come through the buffer, the pages between are skipped
         try (InputStream file = new BufferedInputStream(source.open(), BUFFER)) {
+            long at = 0;
             for (long i = 0; i < pages; i++) {
-                readPage(file, page, i);
                 if (isSet(need, i)) {
+                    file.skipNBytes((i - at) * pageSize);
+                    readPage(file, page, i);
+                    at = i + 1;
                     buffered.write(page);
                     sent++;
                 }
