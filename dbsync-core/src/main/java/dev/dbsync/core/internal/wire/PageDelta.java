@@ -136,7 +136,7 @@ public final class PageDelta {
             throws IOException {
         long pages = size / pageSize;
         byte[] page = new byte[pageSize];
-        OutputStream buffered = new BufferedOutputStream(keepOpen(out), BUFFER);
+        OutputStream buffered = new BufferedOutputStream(PayloadWriter.keepOpen(out), BUFFER);
         byte[] digest = new byte[DIGEST_LENGTH];
         try (InputStream file = new BufferedInputStream(source.open(), BUFFER)) {
             for (long i = 0; i < pages; i++) {
@@ -209,19 +209,5 @@ public final class PageDelta {
      */
     public static void set(byte[] bitmap, long page) {
         bitmap[(int) (page >>> 3)] |= (byte) (0x80 >>> (page & 7));
-    }
-
-    private static OutputStream keepOpen(OutputStream out) {
-        return new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                out.flush();
-            }
-        };
     }
 }

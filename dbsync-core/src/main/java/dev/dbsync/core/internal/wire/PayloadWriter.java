@@ -30,7 +30,21 @@ public final class PayloadWriter {
         if (!gzip) {
             return source.transferTo(out);
         }
-        OutputStream keepOpen = new FilterOutputStream(out) {
+        try (GZIPOutputStream z = new GZIPOutputStream(keepOpen(out), BUFFER) {
+            {
+                def.setLevel(Deflater.BEST_SPEED);
+            }
+        }) {
+            return source.transferTo(z);
+        }
+    }
+
+    /**
+     * @param out a stream
+     * @return a view of it whose {@code close} only flushes (the caller ends the stream)
+     */
+    static OutputStream keepOpen(OutputStream out) {
+        return new FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);
@@ -41,12 +55,5 @@ public final class PayloadWriter {
                 out.flush();
             }
         };
-        try (GZIPOutputStream z = new GZIPOutputStream(keepOpen, BUFFER) {
-            {
-                def.setLevel(Deflater.BEST_SPEED);
-            }
-        }) {
-            return source.transferTo(z);
-        }
     }
 }
