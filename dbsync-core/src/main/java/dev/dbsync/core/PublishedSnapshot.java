@@ -1,6 +1,7 @@
 package dev.dbsync.core;
 
 import dev.dbsync.api.SnapshotMeta;
+import dev.dbsync.core.internal.wire.PageDelta;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +28,9 @@ final class PublishedSnapshot {
     private final long sequence;
     private final RandomAccessFile file;
     private final AtomicInteger refs = new AtomicInteger(1);
+    /** The page digests of the {@code pages} encoding, computed by the first push that needs them. */
+    private long[] digests;
+    private int digestsPageSize;
 
     private PublishedSnapshot(SnapshotMeta meta, long sequence, RandomAccessFile file) {
         this.meta = meta;
@@ -83,6 +87,32 @@ final class PublishedSnapshot {
                 // nothing left to do with a read-only file
             }
         }
+    }
+
+    /**
+     * @return the snapshot as a push's payload: streams over the file, and page digests
+     *     computed once for all the pushes of this version
+     */
+    PushExchange.PayloadSource payload() {
+        return new PushExchange.PayloadSource() {
+            @Override
+            public InputStream open() {
+                return newInputStream();
+            }
+
+            @Override
+            public long[] digests(long size, int pageSize) throws IOException {
+                return pageDigests(pageSize);
+            }
+        };
+    }
+
+    private synchronized long[] pageDigests(int pageSize) throws IOException {
+        if (digests == null || digestsPageSize != pageSize) {
+            digests = PageDelta.digests(this::newInputStream, meta.size(), pageSize);
+            digestsPageSize = pageSize;
+        }
+        return digests;
     }
 
     /** @return a new independent stream over the whole snapshot (positional reads) */

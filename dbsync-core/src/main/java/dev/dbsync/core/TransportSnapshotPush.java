@@ -87,7 +87,7 @@ final class TransportSnapshotPush implements SnapshotPush {
                 try {
                     return PushExchange.run(endpoint.toString(), connection.negotiatedAlpn(), snapshot.meta(),
                             new CountingInput(stream.input(), progress), new CountingOutput(stream.output(), progress),
-                            snapshot::newInputStream, gzip, offerPages);
+                            snapshot.payload(), gzip, offerPages);
                 } finally {
                     watchdog.cancel(false);
                 }

@@ -61,4 +61,23 @@ class PublishedSnapshotTest {
             snap.release();
         }
     }
+
+    @Test
+    void pageDigestsAreComputedOnceForAllThePushesOfAVersion() throws Exception {
+        byte[] bytes = new byte[64 * 1024];
+        new SplittableRandom(5).nextBytes(bytes);
+        Path file = dir.resolve("public.db");
+        Files.write(file, bytes);
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        PublishedSnapshot snap = PublishedSnapshot.open(file, new SnapshotMeta(1, hash, bytes.length, Instant.now().getEpochSecond(), false), 0);
+        try {
+            long[] first = snap.payload().digests(bytes.length, 4096);
+            assertThat(first).hasSize(16).containsExactly(dev.dbsync.core.internal.wire.PageDelta.digests(
+                    () -> new java.io.ByteArrayInputStream(bytes), bytes.length, 4096));
+            assertThat(snap.payload().digests(bytes.length, 4096)).isSameAs(first);
+            assertThat(snap.payload().digests(bytes.length, 1024)).hasSize(64);
+        } finally {
+            snap.release();
+        }
+    }
 }

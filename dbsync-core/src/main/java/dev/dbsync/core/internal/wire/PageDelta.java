@@ -116,6 +116,38 @@ public final class PageDelta {
     public interface Source {
         /** @return a new stream over the whole snapshot */
         InputStream open() throws IOException;
+
+        /**
+         * The digest of every page; by default computed with one pass over {@link #open()}. A
+         * source pushed to many subscribers may compute them once and keep them (8 bytes a page).
+         *
+         * @param size the snapshot's size
+         * @param pageSize its page size
+         * @return one digest per page
+         * @throws IOException if reading fails
+         */
+        default long[] digests(long size, int pageSize) throws IOException {
+            return PageDelta.digests(this, size, pageSize);
+        }
+    }
+
+    /**
+     * @param source the snapshot
+     * @param size its size (a whole number of pages, at most {@link #MAX_PAGES})
+     * @param pageSize its page size
+     * @return the digest of every page, from one pass over the source
+     * @throws IOException if reading fails or the source is shorter than {@code size}
+     */
+    public static long[] digests(Source source, long size, int pageSize) throws IOException {
+        long[] out = new long[(int) (size / pageSize)];
+        byte[] page = new byte[pageSize];
+        try (InputStream file = new BufferedInputStream(source.open(), BUFFER)) {
+            for (int i = 0; i < out.length; i++) {
+                readPage(file, page, i);
+                out[i] = digest(page, 0, pageSize);
+            }
+        }
+        return out;
     }
 
     /**
@@ -138,15 +170,15 @@ public final class PageDelta {
         byte[] page = new byte[pageSize];
         OutputStream buffered = new BufferedOutputStream(PayloadWriter.keepOpen(out), BUFFER);
         byte[] digest = new byte[DIGEST_LENGTH];
-        try (InputStream file = new BufferedInputStream(source.open(), BUFFER)) {
-            for (long i = 0; i < pages; i++) {
-                readPage(file, page, i);
-                long d = digest(page, 0, pageSize);
-                for (int b = 0; b < DIGEST_LENGTH; b++) {
-                    digest[b] = (byte) (d >>> (56 - 8 * b));
-                }
-                buffered.write(digest);
+        long[] digests = source.digests(size, pageSize);
+        if (digests.length != pages) {
+            throw new IOException("the snapshot has " + digests.length + " page digests, not " + pages);
+        }
+        for (long d : digests) {
+            for (int b = 0; b < DIGEST_LENGTH; b++) {
+                digest[b] = (byte) (d >>> (56 - 8 * b));
             }
+            buffered.write(digest);
         }
         buffered.flush();
         int bitmapLength = bitmapLength(pages);
