@@ -31,9 +31,7 @@ record PageBase(RandomAccessFile file, long size, int pageSize) implements AutoC
      *     snapshot is a whole number of pages, not too many (the base is checked on opening)
      */
     static boolean applies(Offer offer) {
-        int ps = offer.pageSize();
-        long size = offer.meta().size();
-        return ps != 0 && size >= ps && size % ps == 0 && size / ps <= PageDelta.MAX_PAGES;
+        return PageDelta.fits(offer.meta().size(), offer.pageSize());
     }
 
     /**

@@ -54,6 +54,16 @@ public final class PageDelta {
     }
 
     /**
+     * @param size a file's size
+     * @param pageSize a page size
+     * @return whether the encoding can work on such a file: a valid page size, and a whole,
+     *     non-empty number of pages, at most {@link #MAX_PAGES}
+     */
+    public static boolean fits(long size, int pageSize) {
+        return isPageSize(pageSize) && size >= pageSize && size % pageSize == 0 && size / pageSize <= MAX_PAGES;
+    }
+
+    /**
      * The page size the encoding can work in for a database of {@code size} bytes whose first
      * bytes are {@code header}, or 0 when it cannot: not an SQLite file, a size that is not a
      * whole number of pages, or more than {@link #MAX_PAGES} pages.
@@ -68,10 +78,7 @@ public final class PageDelta {
         }
         int raw = ((header[16] & 0xFF) << 8) | (header[17] & 0xFF);
         int pageSize = raw == 1 ? 65536 : raw;
-        if (!isPageSize(pageSize) || size < pageSize || size % pageSize != 0 || size / pageSize > MAX_PAGES) {
-            return 0;
-        }
-        return pageSize;
+        return fits(size, pageSize) ? pageSize : 0;
     }
 
     /**

@@ -49,8 +49,7 @@ public final class PageDeltaInputStream extends InputStream {
      */
     public PageDeltaInputStream(InputStream wire, OutputStream reply, RandomAccessFile base, long baseSize,
                                 int pageSize, long size, long wireOffset) {
-        if (!PageDelta.isPageSize(pageSize) || baseSize % pageSize != 0 || size % pageSize != 0 || size == 0
-                || baseSize / pageSize > PageDelta.MAX_PAGES || size / pageSize > PageDelta.MAX_PAGES) {
+        if (!PageDelta.fits(baseSize, pageSize) || !PageDelta.fits(size, pageSize)) {
             throw new IllegalArgumentException("the pages encoding does not apply: page size " + pageSize
                     + ", base " + baseSize + " bytes, snapshot " + size + " bytes");
         }
