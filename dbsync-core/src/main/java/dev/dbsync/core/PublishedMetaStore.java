@@ -2,10 +2,10 @@ package dev.dbsync.core;
 
 import dev.dbsync.api.ProtocolException;
 import dev.dbsync.api.SnapshotMeta;
+import dev.dbsync.core.internal.subscriber.SnapshotStore;
 import dev.dbsync.core.internal.wire.MetaJson;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,11 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -67,7 +63,7 @@ final class PublishedMetaStore {
         long size;
         try {
             size = Files.size(savePath);
-            hash = sha256(savePath);
+            hash = SnapshotStore.sha256(savePath);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -167,18 +163,5 @@ final class PublishedMetaStore {
         } catch (IOException e) {
             // some file systems refuse to open directories; the rename is still atomic there
         }
-    }
-
-    static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 }
