@@ -61,7 +61,7 @@ public final class SqlLexer {
         if (out == null) {
             return sql;
         }
-        return out.append(sql, copied, sql.length()).toString().strip();
+        return out.append(sql, copied, sql.length()).toString();
     }
 
     /**

@@ -86,4 +86,17 @@ class TableDdlTest {
         assertThat(TableDdl.indexMentions("CREATE INDEX email ON email(name)", email)).isFalse();
         assertThat(TableDdl.indexMentions("CREATE INDEX i ON t(\"\u212Amail\", \"emaıl\")", email)).isFalse();
     }
+
+    @Test
+    void aColumnNameThatCouldMeanTwoColumnsIsAnErrorNamingBoth() {
+        SourceCatalog.ColumnInfo a = new SourceCatalog.ColumnInfo("Name", "TEXT", false, 0, 0);
+        SourceCatalog.ColumnInfo b = new SourceCatalog.ColumnInfo("nAME", "TEXT", false, 0, 0);
+        SourceCatalog.ColumnInfo c = new SourceCatalog.ColumnInfo("n\u212Ame", "TEXT", false, 0, 0);
+        SourceCatalog.TableInfo damaged = new SourceCatalog.TableInfo("t", "CREATE TABLE t (Name, nAME)", false, false,
+                false, java.util.List.of(a, b, c), java.util.List.of(), java.util.Optional.empty());
+        assertThatThrownBy(() -> damaged.column("name")).isInstanceOf(FilterException.class)
+                .hasMessageContaining("'Name'").hasMessageContaining("'nAME'");
+        assertThat(damaged.column("N\u212AME")).contains(c);
+        assertThat(damaged.column("NKME")).isEmpty();
+    }
 }
