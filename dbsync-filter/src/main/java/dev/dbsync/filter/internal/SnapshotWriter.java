@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * without ever writing an unpublished byte: the source is attached read-only and, inside one
  * read transaction, each published table is created from its DDL and filled by
  * {@code INSERT … SELECT} of only its published rows and columns, in rowid / primary-key
- * order; then its indexes are built (except those over blanked columns). Triggers are never
+ * order; then its indexes are built (except those mentioning a blanked column). Tables are
+ * created from the plan's DDL ({@link PublicationPlan.PlannedTable#ddl()}). Triggers are never
  * copied; listed views are created last and must compile against the published tables.
  */
 public final class SnapshotWriter {

@@ -198,7 +198,9 @@ public final class TableDdl {
             Token t = item.get(i);
             boolean start = i > 0 && depth == 0 && t.kind() == TokenKind.WORD
                     && CONSTRAINT_STARTS.contains(SqlName.fold(t.text(sql)))
-                    && !(t.isWord(sql, "NULL") && item.get(i - 1).isWord(sql, "NOT"));
+                    && !(t.isWord(sql, "NULL") && item.get(i - 1).isWord(sql, "NOT"))
+                    // GENERATED is a type word unless GENERATED ALWAYS AS follows, as SQLite parses it
+                    && !(t.isWord(sql, "GENERATED") && !(i + 1 < item.size() && item.get(i + 1).isWord(sql, "ALWAYS")));
             if (start && !seg.isEmpty()) {
                 segments.add(seg);
                 seg = new ArrayList<>();

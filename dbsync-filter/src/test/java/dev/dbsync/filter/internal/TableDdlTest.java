@@ -43,6 +43,9 @@ class TableDdlTest {
                 + " s INT CONSTRAINT s_nn NOT NULL ON CONFLICT FAIL)";
         assertThat(TableDdl.forPartialTable("t", ddl, blanked("r", "s"), "id"))
                 .isEqualTo("CREATE TABLE t (id INTEGER PRIMARY KEY, \"r\" INT, \"s\" INT NOT NULL)");
+        String typeWords = "CREATE TABLE t (a generated TEXT DEFAULT 'x', b always stored TEXT UNIQUE)";
+        assertThat(TableDdl.forPartialTable("t", typeWords, blanked("a", "b"), null))
+                .isEqualTo("CREATE TABLE t (\"a\" generated TEXT, \"b\" always stored TEXT)");
     }
 
     @Test
