@@ -168,4 +168,27 @@ class PublishedSchemaTextTest {
         assertThat(column(out, "SELECT name FROM sqlite_schema WHERE type = 'index'")).isEmpty();
         assertThat(RawBytes.of(out)).doesNotContainIgnoringCase("MkDerived").doesNotContainIgnoringCase("MkSecret");
     }
+
+    @Test
+    void strictAndWithoutRowidPartialTablesWithEveryKindOfColumnClauseAreProduced() throws Exception {
+        Path source = dir.resolve("src.db");
+        exec(source,
+                "CREATE TABLE kv (k TEXT PRIMARY KEY, v ANY NOT NULL DEFAULT 'MkDefaultKv' CHECK (v <> 'MkCheckKv'),"
+                        + " n INT NOT NULL UNIQUE CHECK (n > 0), c TEXT COLLATE NOCASE REFERENCES kv(k) ON DELETE SET NULL"
+                        + " NOT DEFERRABLE, g TEXT GENERATED ALWAYS AS ('MkGenKv' || v) VIRTUAL,"
+                        + " CHECK (k <> v), UNIQUE (c, n)) STRICT, WITHOUT ROWID",
+                "CREATE INDEX kv_c ON kv(c COLLATE BINARY DESC)",
+                "CREATE UNIQUE INDEX kv_k_where ON kv(k) WHERE n > 0",
+                "INSERT INTO kv (k, v, n, c) VALUES ('a', 'MkValueOne', 1, 'a'), ('b', 'MkValueTwo', 2, 'a')");
+        Path out = produce(source, FilterSpec.builder().partialTable("kv", PartialTable.of("k")).build());
+
+        assertThat(value(out, "SELECT sql FROM sqlite_schema WHERE name = 'kv'")).isEqualTo(
+                "CREATE TABLE kv (k TEXT PRIMARY KEY, \"v\" ANY NOT NULL, \"n\" INT NOT NULL, \"c\" TEXT, \"g\" TEXT)"
+                        + " STRICT, WITHOUT ROWID");
+        assertThat(column(out, "SELECT name FROM sqlite_schema WHERE type = 'index'")).isEmpty();
+        assertThat(rows(out, "SELECT k, v, n, c, g FROM kv ORDER BY k"))
+                .containsExactly(Arrays.asList("a", "", 0, null, null), Arrays.asList("b", "", 0, null, null));
+        assertThat(RawBytes.of(out)).doesNotContainIgnoringCase("MkDefault").doesNotContainIgnoringCase("MkCheck")
+                .doesNotContainIgnoringCase("MkGen").doesNotContainIgnoringCase("MkValue");
+    }
 }
