@@ -57,7 +57,7 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
          * @return true when the column's values are withheld
          */
         public boolean isBlanked(String column) {
-            return blanked.stream().anyMatch(c -> SqlName.same(c.name(), column));
+            return hasColumn(blanked, column);
         }
     }
 
@@ -101,8 +101,9 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
                     blanked.add(c);
                 }
             }
-            String ddl = blanked.isEmpty() || info.virtual() ? info.sql() : TableDdl.forPartialTable(info.name(), info.sql(),
-                    n -> blanked.stream().anyMatch(c -> SqlName.same(c.name(), n)), info.rowidAlias().orElse(null));
+            String ddl = blanked.isEmpty() || info.virtual() ? info.sql()
+                    : TableDdl.forPartialTable(info.name(), info.sql(), n -> hasColumn(blanked, n),
+                            info.rowidAlias().orElse(null));
             tables.add(new PlannedTable(info, Category.PARTIAL,
                     p.hasWhere() ? Optional.of(p.where()) : Optional.empty(), List.copyOf(blanked), ddl));
         }
@@ -119,6 +120,10 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
         }
         views.sort(Map.Entry.comparingByKey(BY_NAME));
         return new PublicationPlan(List.copyOf(tables), List.copyOf(views));
+    }
+
+    private static boolean hasColumn(List<ColumnInfo> columns, String name) {
+        return columns.stream().anyMatch(c -> SqlName.same(c.name(), name));
     }
 
     private static TableInfo find(SourceCatalog catalog, String table) {

@@ -2,6 +2,7 @@ package dev.dbsync.filter.internal;
 
 import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
+import dev.dbsync.api.SqlName;
 import dev.dbsync.filter.internal.PublicationPlan.Category;
 import dev.dbsync.filter.internal.PublicationPlan.PlannedTable;
 import dev.dbsync.filter.internal.SourceCatalog.ColumnInfo;
@@ -14,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import dev.dbsync.api.SqlName;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
