@@ -152,8 +152,10 @@ public final class TableDdl {
         boolean dropped = false;
         for (List<Token> g : segments.subList(1, segments.size())) {
             String kind = constraintKind(sql, g);
-            List<String> read = kind.equals("check") || kind.equals("as")
-                    ? mentions(sql, g, false, kind.equals("check"), false).stream().filter(blanked).toList() : List.of();
+            boolean expression = kind.equals("check") || kind.equals("as");
+            List<String> read = expression
+                    ? mentions(sql, g, false, kind.equals("check"), false).stream().filter(blanked).toList()
+                    : List.of();
             if (read.isEmpty()) {
                 out.append(' ').append(span(sql, g));
             } else if (kind.equals("as")) {
