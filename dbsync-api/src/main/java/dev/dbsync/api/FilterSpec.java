@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -193,10 +192,12 @@ public final class FilterSpec {
          *
          * @return the immutable spec
          * @throws FilterException if a name is blank, a WHERE of a filtered table is blank, or
-         *     a table or view is listed twice (names compare case-insensitively, as in SQLite)
+         *     a table or view is listed twice (names compare as SQLite compares them, see
+         *     {@link SqlName}: {@code Users} and {@code USERS} are one table, {@code é} and
+         *     {@code É} two); the message names both spellings
          */
         public FilterSpec build() {
-            Map<String, String> seen = new LinkedHashMap<>();
+            Map<SqlName, String[]> seen = new LinkedHashMap<>();
             check(seen, fullTables, "fullTables");
             check(seen, filteredTables.keySet(), "filteredTables");
             check(seen, partialTables.keySet(), "partialTables");
@@ -210,15 +211,17 @@ public final class FilterSpec {
             return new FilterSpec(this);
         }
 
-        private static void check(Map<String, String> seen, Iterable<String> names, String category) {
+        private static void check(Map<SqlName, String[]> seen, Iterable<String> names, String category) {
             for (String name : names) {
                 if (name == null || name.isBlank()) {
                     throw new FilterException(null, category + " contains a blank table name");
                 }
-                String previous = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), category);
+                String[] previous = seen.putIfAbsent(SqlName.of(name), new String[] {name, category});
                 if (previous != null) {
-                    throw new FilterException(name, "table '" + name + "' is listed twice (in " + previous
-                            + " and in " + category + "); a table belongs to one category");
+                    String what = category.equals("views") ? "view" : "table";
+                    throw new FilterException(name, "'" + previous[0] + "' (in " + previous[1] + ") and '" + name
+                            + "' (in " + category + ") name the same " + what + " to SQLite: it is listed twice; "
+                            + "a " + what + " belongs to one category");
                 }
             }
         }

@@ -9,11 +9,10 @@ import dev.dbsync.filter.internal.WhereClauseParser;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashSet;
-import java.util.Locale;
+import dev.dbsync.api.SqlName;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Checks a {@link FilterSpec} before anything is published.
@@ -33,8 +32,9 @@ import java.util.Set;
  * recursion: hostile input only ever yields a {@code FilterException}.
  *
  * <p>{@link #validateAgainst(FilterSpec, Path)} also checks the spec against a source
- * database: every table, view and column named must exist (compared case-insensitively, as
- * SQLite does), and each WHERE clause is compiled by SQLite against its table.
+ * database: every table, view and column named must exist (names compare as SQLite compares
+ * them, folding the case of ASCII letters only: see {@link SqlName}), and each WHERE clause is
+ * compiled by SQLite against its table.
  *
  * <pre>{@code
  * FilterValidator.validate(spec);                              // syntax only
@@ -52,7 +52,7 @@ public final class FilterValidator {
      *
      * @param spec the spec to check
      * @throws FilterException if a clause is not an allowed expression, or a partial table
-     *     lists a column twice
+     *     lists a column twice (under any spellings SQLite considers the same name)
      */
     public static void validate(FilterSpec spec) {
         Objects.requireNonNull(spec, "spec");
@@ -61,11 +61,13 @@ public final class FilterValidator {
         }
         for (Map.Entry<String, PartialTable> e : spec.partialTables().entrySet()) {
             PartialTable p = e.getValue();
-            Set<String> seen = new HashSet<>();
+            Map<SqlName, String> seen = new HashMap<>();
             for (String column : p.columns()) {
-                if (!seen.add(column.toLowerCase(Locale.ROOT))) {
+                String previous = seen.putIfAbsent(SqlName.of(column), column);
+                if (previous != null) {
                     throw new FilterException(e.getKey(), "partial table '" + e.getKey() + "' lists column '"
-                            + column + "' twice");
+                            + column + "' twice: '" + previous + "' and '" + column
+                            + "' name the same column to SQLite");
                 }
             }
             if (p.hasWhere()) {

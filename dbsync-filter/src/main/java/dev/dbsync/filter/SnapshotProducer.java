@@ -28,9 +28,12 @@ import org.sqlite.SQLiteOpenMode;
  * read-only, and inside one read transaction (a consistent point-in-time view; writers of a
  * WAL-mode source are not blocked) each published table is created from its original DDL and
  * filled with only its published rows and columns. Blanked columns of partial tables hold
- * NULL, or their type's zero value when NOT NULL ({@code 0}, {@code 0.0} or {@code ''});
- * indexes are rebuilt except those over blanked columns; triggers are never copied; views are
- * published only when listed and must compile against the published tables. Generated
+ * NULL, or their type's zero value when NOT NULL ({@code 0}, {@code 0.0} or {@code ''}), and
+ * keep in the schema only their name, declared type and NOT NULL; indexes and constraints are
+ * rebuilt except those mentioning a blanked column; no published statement keeps its comments;
+ * triggers are never copied; views are published only when listed and must compile against
+ * the published tables. Names compare as SQLite compares them ({@link dev.dbsync.api.SqlName}).
+ * Generated
  * columns, WITHOUT ROWID, AUTOINCREMENT and STRICT tables and FTS5 tables are supported.
  *
  * <p>The output is deterministic: the same source content and spec give byte-identical files

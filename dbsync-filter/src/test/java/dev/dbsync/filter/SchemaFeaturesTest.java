@@ -47,7 +47,7 @@ class SchemaFeaturesTest {
                 .containsExactly("accounts_name_only");
         assertThat((String) value(out, "SELECT sql FROM sqlite_schema WHERE name = 'accounts'"))
                 .doesNotContainIgnoringCase("unique").doesNotContainIgnoringCase("check")
-                .contains("email TEXT NOT NULL");
+                .contains("\"email\" TEXT NOT NULL");
         assertThat(rows(out, "SELECT ref, label FROM tags ORDER BY rowid"))
                 .containsExactly(List.of("", "one"), List.of("", "two"));
     }

@@ -3,6 +3,7 @@ package dev.dbsync.filter.internal;
 import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
 import dev.dbsync.api.PartialTable;
+import dev.dbsync.api.SqlName;
 import dev.dbsync.filter.internal.SourceCatalog.ColumnInfo;
 import dev.dbsync.filter.internal.SourceCatalog.TableInfo;
 import java.sql.Connection;
@@ -11,7 +12,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,13 +19,14 @@ import java.util.Optional;
  * A {@link FilterSpec} resolved against a source catalog: the tables to publish with their
  * stored names, row filters and blanked columns, and the views, each list in a fixed order
  * (by name) so that production is deterministic whatever order the spec lists them in.
+ * Names of the spec meet names of the source as SQLite compares them ({@link SqlName}).
  *
  * @param tables the tables to publish, sorted by name
  * @param views the views to publish (stored name, CREATE VIEW statement), sorted by name
  */
 public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, String>> views) {
     private static final Comparator<String> BY_NAME =
-            Comparator.comparing((String n) -> n.toLowerCase(Locale.ROOT)).thenComparing(Comparator.naturalOrder());
+            Comparator.comparing(SqlName::fold).thenComparing(Comparator.naturalOrder());
 
     /** How a table is published. */
     public enum Category {
@@ -43,15 +44,20 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
      * @param info the table in the source
      * @param category how it is published
      * @param where its row filter, if any
-     * @param blanked the columns whose values are withheld (never generated columns)
+     * @param blanked the columns whose values are withheld: on a partial table, every column
+     *     not listed, generated ones included (they become plain columns holding NULL or
+     *     their type's zero value, so nothing derived from withheld data is published)
+     * @param ddl the CREATE TABLE statement of the snapshot's table: the source's, without
+     *     comments, and for a partial table rewritten by {@link TableDdl#forPartialTable}
      */
-    public record PlannedTable(TableInfo info, Category category, Optional<String> where, List<ColumnInfo> blanked) {
+    public record PlannedTable(TableInfo info, Category category, Optional<String> where, List<ColumnInfo> blanked,
+            String ddl) {
         /**
-         * @param column a column name
+         * @param column a column name, compared as SQLite compares names
          * @return true when the column's values are withheld
          */
         public boolean isBlanked(String column) {
-            return blanked.stream().anyMatch(c -> c.name().equalsIgnoreCase(column));
+            return hasColumn(blanked, column);
         }
     }
 
@@ -62,16 +68,18 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
      * @param catalog the source schema
      * @param connection the connection the catalog was read from, to compile the clauses
      * @return the plan
-     * @throws FilterException if a name does not exist or a clause does not compile
+     * @throws FilterException if a name does not exist or could mean two objects, a clause
+     *     does not compile, or a listed generated column reads a blanked one
      */
     public static PublicationPlan resolve(FilterSpec spec, SourceCatalog catalog, Connection connection) {
         List<PlannedTable> tables = new ArrayList<>();
         for (String t : spec.fullTables()) {
-            tables.add(new PlannedTable(find(catalog, t), Category.FULL, Optional.empty(), List.of()));
+            TableInfo info = find(catalog, t);
+            tables.add(new PlannedTable(info, Category.FULL, Optional.empty(), List.of(), info.sql()));
         }
         for (Map.Entry<String, String> e : spec.filteredTables().entrySet()) {
-            tables.add(new PlannedTable(find(catalog, e.getKey()), Category.FILTERED, Optional.of(e.getValue()),
-                    List.of()));
+            TableInfo info = find(catalog, e.getKey());
+            tables.add(new PlannedTable(info, Category.FILTERED, Optional.of(e.getValue()), List.of(), info.sql()));
         }
         for (Map.Entry<String, PartialTable> e : spec.partialTables().entrySet()) {
             TableInfo info = find(catalog, e.getKey());
@@ -84,8 +92,8 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
             }
             List<ColumnInfo> blanked = new ArrayList<>();
             for (ColumnInfo c : info.columns()) {
-                boolean listed = p.columns().stream().anyMatch(n -> n.equalsIgnoreCase(c.name()));
-                if (!listed && !c.generated() && c.hidden() == 0) {
+                boolean listed = p.columns().stream().anyMatch(n -> SqlName.same(n, c.name()));
+                if (!listed && (c.hidden() == 0 || c.generated())) {
                     if (info.withoutRowid() && c.pk() > 0) {
                         throw new FilterException(e.getKey(), "partial table '" + e.getKey()
                                 + "' is WITHOUT ROWID: its PRIMARY KEY column '" + c.name() + "' must be published");
@@ -93,8 +101,11 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
                     blanked.add(c);
                 }
             }
+            String ddl = blanked.isEmpty() || info.virtual() ? info.sql()
+                    : TableDdl.forPartialTable(info.name(), info.sql(), n -> hasColumn(blanked, n),
+                            info.rowidAlias().orElse(null));
             tables.add(new PlannedTable(info, Category.PARTIAL,
-                    p.hasWhere() ? Optional.of(p.where()) : Optional.empty(), List.copyOf(blanked)));
+                    p.hasWhere() ? Optional.of(p.where()) : Optional.empty(), List.copyOf(blanked), ddl));
         }
         for (PlannedTable t : tables) {
             if (t.where().isPresent()) {
@@ -109,6 +120,10 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
         }
         views.sort(Map.Entry.comparingByKey(BY_NAME));
         return new PublicationPlan(List.copyOf(tables), List.copyOf(views));
+    }
+
+    private static boolean hasColumn(List<ColumnInfo> columns, String name) {
+        return columns.stream().anyMatch(c -> SqlName.same(c.name(), name));
     }
 
     private static TableInfo find(SourceCatalog catalog, String table) {

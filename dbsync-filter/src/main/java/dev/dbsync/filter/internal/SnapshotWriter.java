@@ -2,6 +2,7 @@ package dev.dbsync.filter.internal;
 
 import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
+import dev.dbsync.api.SqlName;
 import dev.dbsync.filter.internal.PublicationPlan.Category;
 import dev.dbsync.filter.internal.PublicationPlan.PlannedTable;
 import dev.dbsync.filter.internal.SourceCatalog.ColumnInfo;
@@ -15,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * without ever writing an unpublished byte: the source is attached read-only and, inside one
  * read transaction, each published table is created from its DDL and filled by
  * {@code INSERT … SELECT} of only its published rows and columns, in rowid / primary-key
- * order; then its indexes are built (except those over blanked columns). Triggers are never
+ * order; then its indexes are built (except those mentioning a blanked column). Tables are
+ * created from the plan's DDL ({@link PublicationPlan.PlannedTable#ddl()}). Triggers are never
  * copied; listed views are created last and must compile against the published tables.
  */
 public final class SnapshotWriter {
@@ -123,14 +124,13 @@ public final class SnapshotWriter {
             if (rawCopy) {
                 // same DDL and indexes on an empty table: SQLite's transfer optimization copies
                 // records and index entries as they are, in order, like VACUUM does
-                s.execute(info.sql());
+                s.execute(t.ddl());
                 createIndexes(s, t);
                 s.execute("INSERT INTO main." + q(name) + " SELECT * FROM " + SRC + "." + q(name));
                 return report(s, t);
             }
             String alias = info.rowidAlias().orElse(null);
-            s.execute(t.blanked().isEmpty() ? info.sql()
-                    : TableDdl.withoutBlankedConstraints(info.sql(), t::isBlanked, alias));
+            s.execute(t.ddl());
             List<String> extra = new ArrayList<>();
             String order = "";
             if (!info.withoutRowid()) {
@@ -154,13 +154,14 @@ public final class SnapshotWriter {
         List<String> targets = new ArrayList<>(rowid);
         List<String> values = new ArrayList<>(rowid);
         for (ColumnInfo c : info.columns()) {
-            if (c.generated() || c.hidden() != 0) {
-                continue;
+            boolean blanked = t.isBlanked(c.name());
+            if ((c.generated() || c.hidden() != 0) && !blanked) {
+                continue; // computed by the snapshot's own table; a blanked generated column is a plain one there
             }
             targets.add(q(c.name()));
-            if (!t.isBlanked(c.name())) {
+            if (!blanked) {
                 values.add(q(c.name()));
-            } else if (c.notNull() && !info.rowidAlias().map(c.name()::equalsIgnoreCase).orElse(false)) {
+            } else if (c.notNull() && !info.rowidAlias().map(a -> SqlName.same(a, c.name())).orElse(false)) {
                 values.add(zeroValue(c, info.strict()));
             } else {
                 values.add("NULL");
@@ -174,22 +175,23 @@ public final class SnapshotWriter {
 
     /** The zero value of a NOT NULL column's type, following SQLite's affinity rules. */
     static String zeroValue(ColumnInfo c, boolean strict) {
-        String type = c.declaredType() == null ? "" : c.declaredType().toUpperCase(Locale.ROOT);
+        // SQLite reads type names folding ASCII letters only, as it does identifiers
+        String type = c.declaredType() == null ? "" : SqlName.fold(c.declaredType());
         if (strict) {
             return switch (type) {
-                case "INT", "INTEGER" -> "0";
-                case "REAL" -> "0.0";
-                case "BLOB" -> "X''";
+                case "int", "integer" -> "0";
+                case "real" -> "0.0";
+                case "blob" -> "X''";
                 default -> "''";
             };
         }
-        if (type.contains("INT")) {
+        if (type.contains("int")) {
             return "0";
         }
-        if (type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT")) {
+        if (type.contains("char") || type.contains("clob") || type.contains("text")) {
             return "''";
         }
-        if (type.contains("REAL") || type.contains("FLOA") || type.contains("DOUB")) {
+        if (type.contains("real") || type.contains("floa") || type.contains("doub")) {
             return "0.0";
         }
         return "''";
@@ -215,21 +217,7 @@ public final class SnapshotWriter {
     }
 
     private static boolean touchesBlanked(String indexSql, PlannedTable t) {
-        if (t.blanked().isEmpty()) {
-            return false;
-        }
-        List<Token> tokens = SqlLexer.tokenize(indexSql);
-        boolean body = false;
-        for (Token tok : tokens) {
-            if (tok.kind() == TokenKind.OPERATOR && tok.text(indexSql).equals("(")) {
-                body = true;
-            }
-            if (body && (tok.kind() == TokenKind.WORD || tok.kind() == TokenKind.QUOTED_ID)
-                    && t.isBlanked(tok.identifier(indexSql))) {
-                return true;
-            }
-        }
-        return false;
+        return !t.blanked().isEmpty() && TableDdl.indexMentions(indexSql, t::isBlanked);
     }
 
     private static TableCounts report(Statement s, PlannedTable t) throws SQLException {

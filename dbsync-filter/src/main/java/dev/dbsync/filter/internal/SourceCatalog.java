@@ -6,10 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import dev.dbsync.api.FilterException;
+import dev.dbsync.api.SqlName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.sqlite.SQLiteConfig;
@@ -19,19 +20,35 @@ import org.sqlite.SQLiteOpenMode;
  * The schema of one SQLite database (one schema of a connection): its tables with their
  * columns and indexes, its views. Read once, inside the caller's transaction when it has one,
  * so the catalog matches the data read next.
+ *
+ * <p>Names are keyed and looked up as SQLite compares them ({@link SqlName}: ASCII case only).
+ * Every CREATE statement is held without its comments, so that no published schema text
+ * carries them.
  */
 public final class SourceCatalog {
     private final String schema;
-    private final Map<String, TableInfo> tables;
-    private final Map<String, String> views;
-    private final Map<String, String> shadowTables;
+    private final Map<SqlName, List<SchemaObject>> objects;
 
-    private SourceCatalog(String schema, Map<String, TableInfo> tables, Map<String, String> views,
-            Map<String, String> shadowTables) {
+    private SourceCatalog(String schema, Map<SqlName, List<SchemaObject>> objects) {
         this.schema = schema;
-        this.tables = tables;
-        this.views = views;
-        this.shadowTables = shadowTables;
+        this.objects = objects;
+    }
+
+    /** What a name of the table namespace denotes. */
+    private enum Kind {
+        TABLE("table"), VIEW("view"), SHADOW("shadow table");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    private record SchemaObject(Kind kind, String name, TableInfo table, String sql) {
+        String describe() {
+            return kind.label + " '" + name + "'";
+        }
     }
 
     /** One column, as {@code PRAGMA table_xinfo} describes it. */
@@ -42,7 +59,12 @@ public final class SourceCatalog {
         }
     }
 
-    /** One index created by a CREATE INDEX statement. */
+    /**
+     * One index created by a CREATE INDEX statement.
+     *
+     * @param name its name as stored
+     * @param sql its CREATE INDEX statement, without comments
+     */
     public record IndexInfo(String name, String sql) {
     }
 
@@ -50,7 +72,7 @@ public final class SourceCatalog {
      * One table.
      *
      * @param name its name as stored
-     * @param sql its CREATE statement
+     * @param sql its CREATE statement, without comments
      * @param virtual whether it is a virtual table
      * @param withoutRowid whether it is a WITHOUT ROWID table
      * @param strict whether it is a STRICT table
@@ -61,11 +83,18 @@ public final class SourceCatalog {
     public record TableInfo(String name, String sql, boolean virtual, boolean withoutRowid, boolean strict,
             List<ColumnInfo> columns, List<IndexInfo> indexes, Optional<String> rowidAlias) {
         /**
-         * @param column a column name, any case
+         * @param column a column name, compared as SQLite compares names
          * @return the column, if the table has it
+         * @throws FilterException if two columns have that name (SQLite never creates such a
+         *     table; the message names both)
          */
         public Optional<ColumnInfo> column(String column) {
-            return columns.stream().filter(c -> c.name().equalsIgnoreCase(column)).findFirst();
+            List<ColumnInfo> found = columns.stream().filter(c -> SqlName.same(c.name(), column)).toList();
+            if (found.size() > 1) {
+                throw new FilterException(name, "'" + column + "' could mean column '" + found.get(0).name()
+                        + "' or column '" + found.get(1).name() + "' of table '" + name + "'");
+            }
+            return found.stream().findFirst();
         }
     }
 
@@ -95,7 +124,7 @@ public final class SourceCatalog {
     public static SourceCatalog read(Connection c, String schema) throws SQLException {
         String q = SqlNames.quote(schema);
         Map<String, String> sqlByName = new LinkedHashMap<>();
-        Map<String, String> views = new LinkedHashMap<>();
+        Map<SqlName, List<SchemaObject>> objects = new LinkedHashMap<>();
         List<IndexInfo> indexes = new ArrayList<>();
         Map<String, String> indexTable = new LinkedHashMap<>();
         try (Statement s = c.createStatement();
@@ -104,10 +133,10 @@ public final class SourceCatalog {
             while (rs.next()) {
                 String type = rs.getString(1);
                 String name = rs.getString(2);
-                String sql = rs.getString(4);
+                String sql = rs.getString(4) == null ? null : SqlLexer.withoutComments(rs.getString(4));
                 switch (type) {
                     case "table" -> sqlByName.put(name, sql);
-                    case "view" -> views.put(name.toLowerCase(Locale.ROOT), name + "\u0000" + sql);
+                    case "view" -> add(objects, new SchemaObject(Kind.VIEW, name, null, sql));
                     case "index" -> {
                         if (sql != null) {
                             indexes.add(new IndexInfo(name, sql));
@@ -119,8 +148,6 @@ public final class SourceCatalog {
                 }
             }
         }
-        Map<String, TableInfo> tables = new LinkedHashMap<>();
-        Map<String, String> shadow = new LinkedHashMap<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + q + ".table_list")) {
             List<String[]> rows = new ArrayList<>();
             while (rs.next()) {
@@ -129,16 +156,16 @@ public final class SourceCatalog {
             }
             for (String[] r : rows) {
                 String name = r[0];
-                if (name.toLowerCase(Locale.ROOT).startsWith("sqlite_")) {
+                if (SqlName.fold(name).startsWith("sqlite_")) {
                     continue;
                 }
                 switch (r[1]) {
-                    case "shadow" -> shadow.put(name.toLowerCase(Locale.ROOT), name);
+                    case "shadow" -> add(objects, new SchemaObject(Kind.SHADOW, name, null, null));
                     case "table", "virtual" -> {
                         List<ColumnInfo> columns = columns(c, schema, name);
                         List<IndexInfo> own = new ArrayList<>();
                         for (IndexInfo i : indexes) {
-                            if (indexTable.get(i.name()).equalsIgnoreCase(name)) {
+                            if (SqlName.same(indexTable.get(i.name()), name)) {
                                 own.add(i);
                             }
                         }
@@ -146,15 +173,20 @@ public final class SourceCatalog {
                         boolean virtual = "virtual".equals(r[1]);
                         Optional<String> alias = virtual || withoutRowid ? Optional.empty()
                                 : rowidAlias(c, schema, name, columns);
-                        tables.put(name.toLowerCase(Locale.ROOT), new TableInfo(name, sqlByName.get(name), virtual,
-                                withoutRowid, "1".equals(r[3]), List.copyOf(columns), List.copyOf(own), alias));
+                        add(objects, new SchemaObject(Kind.TABLE, name, new TableInfo(name, sqlByName.get(name),
+                                virtual, withoutRowid, "1".equals(r[3]), List.copyOf(columns), List.copyOf(own),
+                                alias), null));
                     }
                     default -> {
                     }
                 }
             }
         }
-        return new SourceCatalog(schema, tables, views, shadow);
+        return new SourceCatalog(schema, objects);
+    }
+
+    private static void add(Map<SqlName, List<SchemaObject>> objects, SchemaObject o) {
+        objects.computeIfAbsent(SqlName.of(o.name()), k -> new ArrayList<>()).add(o);
     }
 
     private static List<ColumnInfo> columns(Connection c, String schema, String table) throws SQLException {
@@ -176,7 +208,7 @@ public final class SourceCatalog {
     private static Optional<String> rowidAlias(Connection c, String schema, String table, List<ColumnInfo> columns)
             throws SQLException {
         List<ColumnInfo> pk = columns.stream().filter(col -> col.pk() > 0).toList();
-        if (pk.size() != 1 || !pk.get(0).declaredType().equalsIgnoreCase("INTEGER")) {
+        if (pk.size() != 1 || !SqlName.same(pk.get(0).declaredType(), "INTEGER")) {
             return Optional.empty();
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pragma_index_list(?, ?) WHERE origin = 'pk'")) {
@@ -194,31 +226,44 @@ public final class SourceCatalog {
     }
 
     /**
-     * @param name a table name, any case
+     * @param name a table name, compared as SQLite compares names
      * @return the table, if the schema has one of that name
+     * @throws FilterException if the name could mean two objects of the schema (naming both)
      */
     public Optional<TableInfo> table(String name) {
-        return Optional.ofNullable(tables.get(name.toLowerCase(Locale.ROOT)));
+        return only(name, Kind.TABLE).map(SchemaObject::table);
     }
 
     /**
-     * @param name a name, any case
+     * @param name a name, compared as SQLite compares names
      * @return true when it names a shadow table of a virtual table
+     * @throws FilterException if the name could mean two objects of the schema (naming both)
      */
     public boolean isShadowTable(String name) {
-        return shadowTables.containsKey(name.toLowerCase(Locale.ROOT));
+        return only(name, Kind.SHADOW).isPresent();
     }
 
     /**
-     * @param name a view name, any case
-     * @return the view's stored name and CREATE VIEW statement, if the schema has it
+     * @param name a view name, compared as SQLite compares names
+     * @return the view's stored name and CREATE VIEW statement (without comments), if the
+     *     schema has it
+     * @throws FilterException if the name could mean two objects of the schema (naming both)
      */
     public Optional<Map.Entry<String, String>> view(String name) {
-        String v = views.get(name.toLowerCase(Locale.ROOT));
-        if (v == null) {
-            return Optional.empty();
+        return only(name, Kind.VIEW).map(v -> Map.entry(v.name(), v.sql()));
+    }
+
+    /**
+     * The one object a name denotes, if it is of the given kind. SQLite keeps one namespace
+     * for tables, views and shadow tables, so two objects of one name can only come from a
+     * damaged schema; a name that could mean two is refused rather than resolved to either.
+     */
+    private Optional<SchemaObject> only(String name, Kind kind) {
+        List<SchemaObject> found = objects.getOrDefault(SqlName.of(name), List.of());
+        if (found.size() > 1) {
+            throw new FilterException(name, "'" + name + "' could mean " + found.get(0).describe() + " or "
+                    + found.get(1).describe() + " of the source");
         }
-        int nul = v.indexOf('\u0000');
-        return Optional.of(Map.entry(v.substring(0, nul), v.substring(nul + 1)));
+        return found.stream().filter(o -> o.kind() == kind).findFirst();
     }
 }

@@ -36,6 +36,35 @@ public final class SqlLexer {
     }
 
     /**
+     * Removes every comment from SQL text, as SQLite's own parser ignores them: each
+     * {@code --} or {@code /* *}{@code /} comment (an unterminated one runs to the end, as in
+     * SQLite) becomes one space, so the tokens around it stay apart. Everything else,
+     * including comment-like text inside literals and quoted names, is kept as written.
+     *
+     * @param sql a statement
+     * @return the statement without comments
+     */
+    public static String withoutComments(String sql) {
+        StringBuilder out = null;
+        int copied = 0;
+        for (Token t : tokenize(sql)) {
+            boolean comment = t.kind() == TokenKind.COMMENT
+                    || (t.kind() == TokenKind.ILLEGAL && sql.startsWith("/*", t.start()));
+            if (comment) {
+                if (out == null) {
+                    out = new StringBuilder(sql.length());
+                }
+                out.append(sql, copied, t.start()).append(' ');
+                copied = t.end();
+            }
+        }
+        if (out == null) {
+            return sql;
+        }
+        return out.append(sql, copied, sql.length()).toString();
+    }
+
+    /**
      * Reads the token starting exactly at {@code start}, which must not be whitespace.
      *
      * @param sql the text

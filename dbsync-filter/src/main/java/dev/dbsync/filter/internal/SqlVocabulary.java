@@ -1,6 +1,6 @@
 package dev.dbsync.filter.internal;
 
-import java.util.Locale;
+import dev.dbsync.api.SqlName;
 import java.util.Set;
 
 /** The words a filter expression may and may not use. */
@@ -34,15 +34,24 @@ final class SqlVocabulary {
     /** Length of the longest keyword in either set: longer words are never keywords. */
     static final int LONGEST_KEYWORD = 17;
 
+    /** The keyword sets in SQLite's folded (ASCII lower-case) form. */
+    private static final Set<String> EXPRESSION_FOLDED = folded(EXPRESSION_KEYWORDS);
+    private static final Set<String> FORBIDDEN_FOLDED = folded(FORBIDDEN_KEYWORDS);
+
+    // SQLite recognises function names and keywords folding ASCII letters only (SqlName)
     static boolean isFunction(String name) {
-        return FUNCTIONS.contains(name.toLowerCase(Locale.ROOT));
+        return FUNCTIONS.contains(SqlName.fold(name));
     }
 
     static boolean isExpressionKeyword(String word) {
-        return EXPRESSION_KEYWORDS.contains(word.toUpperCase(Locale.ROOT));
+        return EXPRESSION_FOLDED.contains(SqlName.fold(word));
     }
 
     static boolean isForbidden(String word) {
-        return FORBIDDEN_KEYWORDS.contains(word.toUpperCase(Locale.ROOT));
+        return FORBIDDEN_FOLDED.contains(SqlName.fold(word));
+    }
+
+    private static Set<String> folded(Set<String> words) {
+        return Set.copyOf(words.stream().map(SqlName::fold).toList());
     }
 }

@@ -1,44 +1,60 @@
 package dev.dbsync.filter.internal;
 
 import dev.dbsync.api.FilterException;
+import dev.dbsync.api.SqlName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Rewrites a CREATE TABLE statement for a partial table so that blanked columns cannot make
- * production fail: the UNIQUE, CHECK and (non-rowid) PRIMARY KEY constraints involving a
- * blanked column are dropped, since blanked values are all NULL or all the same zero value.
- * Everything else — types, NOT NULL, DEFAULT, COLLATE, REFERENCES, generated columns, table
- * options such as STRICT or WITHOUT ROWID — is kept as written.
+ * Rewrites the CREATE TABLE statement of a partial table so that its schema text carries no
+ * private data and its blanked columns cannot make production fail:
+ * <ul>
+ *   <li>a blanked column keeps only its name (quoted), its declared type, a bare
+ *       {@code NOT NULL} when it had one (its zero value is written then) and, for the rowid
+ *       alias, its {@code PRIMARY KEY}; no DEFAULT literal, COLLATE, REFERENCES, CHECK, UNIQUE
+ *       or generating expression;</li>
+ *   <li>a CHECK constraint of a published column that mentions a blanked column is dropped;</li>
+ *   <li>a table constraint (PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY) that mentions a blanked
+ *       column in any form — bare, quoted, or as a string literal — is dropped, except the
+ *       PRIMARY KEY of the rowid alias;</li>
+ *   <li>a published generated column whose expression reads a blanked column is an error
+ *       naming both.</li>
+ * </ul>
+ * Everything else, table options such as STRICT or WITHOUT ROWID included, is kept as
+ * written. Comments are ignored (the catalog has already removed them).
  */
 public final class TableDdl {
-    private static final Set<String> CONSTRAINT_STARTS = Set.of("CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE",
-            "CHECK", "DEFAULT", "COLLATE", "REFERENCES", "GENERATED", "AS");
-    private static final Set<String> TABLE_CONSTRAINT_STARTS = Set.of("CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK",
-            "FOREIGN");
+    private static final Set<String> CONSTRAINT_STARTS = Set.of("constraint", "primary", "not", "null", "unique",
+            "check", "default", "collate", "references", "generated", "as");
+    private static final Set<String> TABLE_CONSTRAINT_STARTS = Set.of("constraint", "primary", "unique", "check",
+            "foreign");
 
     private TableDdl() {
     }
 
     /**
-     * @param sql a CREATE TABLE statement
-     * @param blanked whether a column (by name, any case) is blanked
-     * @param rowidAlias the blanked-or-not INTEGER PRIMARY KEY column, whose PRIMARY KEY is kept
-     * @return the statement without the constraints blanked columns would break
+     * @param table the table's name, for messages
+     * @param sql its CREATE TABLE statement
+     * @param blanked whether a column (by name, compared as SQLite compares names) is blanked
+     * @param rowidAlias the INTEGER PRIMARY KEY column aliasing the rowid, or null
+     * @return the statement to create the table in the snapshot
+     * @throws FilterException if the statement cannot be read, or a published generated
+     *     column reads a blanked column
      */
-    public static String withoutBlankedConstraints(String sql, Predicate<String> blanked, String rowidAlias) {
-        List<Token> tokens = SqlLexer.tokenize(sql);
+    public static String forPartialTable(String table, String sql, Predicate<String> blanked, String rowidAlias) {
+        List<Token> tokens = new ArrayList<>(SqlLexer.tokenize(sql));
+        tokens.removeIf(t -> t.kind() == TokenKind.COMMENT);
         int open = -1;
         for (int i = 0; i < tokens.size(); i++) {
-            if (isOp(sql, tokens.get(i), "(")) {
+            if (tokens.get(i).isOperator(sql, "(")) {
                 open = i;
                 break;
             }
         }
         if (open < 0) {
-            throw new FilterException(null, "cannot read the table definition: " + sql);
+            throw new FilterException(table, "cannot read the definition of table '" + table + "'");
         }
         List<List<Token>> items = new ArrayList<>();
         List<Token> current = new ArrayList<>();
@@ -46,18 +62,15 @@ public final class TableDdl {
         int close = -1;
         for (int i = open + 1; i < tokens.size(); i++) {
             Token t = tokens.get(i);
-            if (t.kind() == TokenKind.COMMENT) {
-                continue;
-            }
-            if (isOp(sql, t, "(")) {
+            if (t.isOperator(sql, "(")) {
                 depth++;
-            } else if (isOp(sql, t, ")")) {
+            } else if (t.isOperator(sql, ")")) {
                 if (depth == 0) {
                     close = i;
                     break;
                 }
                 depth--;
-            } else if (depth == 0 && isOp(sql, t, ",")) {
+            } else if (depth == 0 && t.isOperator(sql, ",")) {
                 items.add(current);
                 current = new ArrayList<>();
                 continue;
@@ -66,7 +79,7 @@ public final class TableDdl {
         }
         items.add(current);
         if (close < 0) {
-            throw new FilterException(null, "cannot read the table definition: " + sql);
+            throw new FilterException(table, "cannot read the definition of table '" + table + "'");
         }
         List<String> kept = new ArrayList<>();
         for (List<Token> item : items) {
@@ -75,100 +88,184 @@ public final class TableDdl {
             }
             Token first = item.get(0);
             boolean tableConstraint = first.kind() == TokenKind.WORD
-                    && TABLE_CONSTRAINT_STARTS.contains(first.text(sql).toUpperCase(java.util.Locale.ROOT));
-            if (tableConstraint) {
-                if (!dropTableConstraint(sql, item, blanked, rowidAlias)) {
-                    kept.add(span(sql, item));
-                }
-            } else {
-                kept.add(column(sql, item, blanked, rowidAlias));
+                    && TABLE_CONSTRAINT_STARTS.contains(SqlName.fold(first.text(sql)));
+            if (!tableConstraint) {
+                kept.add(column(table, sql, item, blanked, rowidAlias));
+            } else if (!dropTableConstraint(sql, item, blanked, rowidAlias)) {
+                kept.add(span(sql, item));
             }
         }
         return sql.substring(0, tokens.get(open).end()) + String.join(", ", kept)
                 + sql.substring(tokens.get(close).start());
     }
 
+    /**
+     * @param indexSql a CREATE INDEX statement
+     * @param names whether a name (compared as SQLite compares names) is one to look for
+     * @return true when the index mentions such a name in any form — in its column list or
+     *     expressions, as a bare, quoted or string-quoted name, or in its WHERE predicate
+     */
+    public static boolean indexMentions(String indexSql, Predicate<String> names) {
+        List<Token> tokens = SqlLexer.tokenize(indexSql);
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.get(i).isOperator(indexSql, "(")) {
+                return mentions(indexSql, tokens.subList(i, tokens.size()), false, true, true).stream()
+                        .anyMatch(names);
+            }
+        }
+        return false;
+    }
+
     private static boolean dropTableConstraint(String sql, List<Token> item, Predicate<String> blanked,
             String rowidAlias) {
         String kind = constraintKind(sql, item);
-        if (!kind.equals("PRIMARY") && !kind.equals("UNIQUE") && !kind.equals("CHECK")) {
+        // a FOREIGN KEY's own columns are its first parenthesized list; REFERENCES names another table's
+        List<String> mentioned = mentions(sql, item, kind.equals("foreign"), true, false);
+        List<String> blankedMentions = mentioned.stream().filter(blanked).toList();
+        if (blankedMentions.isEmpty()) {
             return false;
         }
-        boolean touches = false;
-        boolean aliasOnly = true;
-        for (Token t : item) {
-            if ((t.kind() == TokenKind.WORD || t.kind() == TokenKind.QUOTED_ID) && blanked.test(t.identifier(sql))) {
-                touches = true;
-                if (rowidAlias == null || !t.identifier(sql).equalsIgnoreCase(rowidAlias)) {
-                    aliasOnly = false;
-                }
-            }
-        }
-        return touches && !(kind.equals("PRIMARY") && aliasOnly);
+        boolean aliasOnly = rowidAlias != null && blankedMentions.stream().allMatch(n -> SqlName.same(n, rowidAlias));
+        return !(kind.equals("primary") && aliasOnly);
     }
 
+    /** @return the folded keyword a constraint starts with, after its optional CONSTRAINT name */
     private static String constraintKind(String sql, List<Token> item) {
-        int i = 0;
-        if (item.get(0).isWord(sql, "CONSTRAINT")) {
-            i = 2;
-        }
-        return i < item.size() ? item.get(i).text(sql).toUpperCase(java.util.Locale.ROOT) : "";
+        int i = item.get(0).isWord(sql, "CONSTRAINT") ? 2 : 0;
+        return i < item.size() ? SqlName.fold(item.get(i).text(sql)) : "";
     }
 
-    private static String column(String sql, List<Token> item, Predicate<String> blanked, String rowidAlias) {
-        String name = item.get(0).kind() == TokenKind.WORD || item.get(0).kind() == TokenKind.QUOTED_ID
-                || item.get(0).kind() == TokenKind.STRING ? item.get(0).identifier(sql) : null;
-        if (name == null || !blanked.test(name)) {
+    private static String column(String table, String sql, List<Token> item, Predicate<String> blanked,
+            String rowidAlias) {
+        Token nameToken = item.get(0);
+        boolean named = nameToken.kind() == TokenKind.WORD || nameToken.kind() == TokenKind.QUOTED_ID
+                || nameToken.kind() == TokenKind.STRING;
+        if (!named) {
             return span(sql, item);
         }
-        boolean alias = rowidAlias != null && rowidAlias.equalsIgnoreCase(name);
-        List<List<Token>> segments = new ArrayList<>();
-        List<Token> seg = new ArrayList<>();
-        int depth = 0;
-        boolean afterConstraintName = false;
-        for (int i = 0; i < item.size(); i++) {
-            Token t = item.get(i);
-            boolean start = i > 0 && depth == 0 && t.kind() == TokenKind.WORD
-                    && CONSTRAINT_STARTS.contains(t.text(sql).toUpperCase(java.util.Locale.ROOT)) && !afterConstraintName;
-            if (start) {
-                segments.add(seg);
-                seg = new ArrayList<>();
-            }
-            afterConstraintName = false;
-            if (isOp(sql, t, "(")) {
-                depth++;
-            } else if (isOp(sql, t, ")")) {
-                depth--;
-            }
-            seg.add(t);
-            if (depth == 0 && t.isWord(sql, "CONSTRAINT")) {
-                // the next token is the constraint's name, then the constraint itself
-                afterConstraintName = true;
-                if (i + 1 < item.size()) {
-                    seg.add(item.get(++i));
-                }
-                afterConstraintName = true;
+        String name = nameToken.identifier(sql);
+        List<List<Token>> segments = segments(sql, item);
+        if (blanked.test(name)) {
+            return blankedColumn(sql, name, segments, rowidAlias != null && SqlName.same(rowidAlias, name));
+        }
+        StringBuilder out = new StringBuilder(span(sql, segments.get(0)));
+        boolean dropped = false;
+        for (List<Token> g : segments.subList(1, segments.size())) {
+            String kind = constraintKind(sql, g);
+            boolean expression = kind.equals("check") || kind.equals("as");
+            List<String> read = expression
+                    ? mentions(sql, g, false, kind.equals("check"), false).stream().filter(blanked).toList()
+                    : List.of();
+            if (read.isEmpty()) {
+                out.append(' ').append(span(sql, g));
+            } else if (kind.equals("as")) {
+                throw new FilterException(table, "generated column '" + name + "' of partial table '" + table
+                        + "' reads column '" + read.get(0) + "', which is not published; list '" + read.get(0)
+                        + "' too, or leave '" + name + "' out");
+            } else {
+                dropped = true;
             }
         }
-        segments.add(seg);
-        StringBuilder out = new StringBuilder(span(sql, segments.get(0)));
-        for (int s = 1; s < segments.size(); s++) {
-            List<Token> g = segments.get(s);
+        return dropped ? out.toString() : span(sql, item);
+    }
+
+    private static String blankedColumn(String sql, String name, List<List<Token>> segments, boolean alias) {
+        List<Token> head = segments.get(0);
+        StringBuilder out = new StringBuilder(SqlNames.quote(name));
+        if (head.size() > 1) {
+            out.append(' ').append(span(sql, head.subList(1, head.size())));
+        }
+        for (List<Token> g : segments.subList(1, segments.size())) {
+            int k = g.get(0).isWord(sql, "CONSTRAINT") ? 2 : 0;
             String kind = constraintKind(sql, g);
-            boolean drop = kind.equals("UNIQUE") || kind.equals("CHECK") || (kind.equals("PRIMARY") && !alias);
-            if (!drop) {
-                out.append(' ').append(span(sql, g));
+            if (kind.equals("not") && k + 1 < g.size() && g.get(k + 1).isWord(sql, "NULL")) {
+                out.append(" NOT NULL");
+            } else if (kind.equals("primary") && alias) {
+                out.append(' ').append(span(sql, g.subList(k, g.size())));
             }
         }
         return out.toString();
     }
 
-    private static String span(String sql, List<Token> tokens) {
-        return sql.substring(tokens.get(0).start(), tokens.get(tokens.size() - 1).end());
+    /**
+     * Splits a column definition into its name-and-type head and one segment per column
+     * constraint (a segment starts at a constraint keyword outside parentheses; a CONSTRAINT
+     * name stays with the constraint it names).
+     */
+    private static List<List<Token>> segments(String sql, List<Token> item) {
+        List<List<Token>> segments = new ArrayList<>();
+        List<Token> seg = new ArrayList<>();
+        int depth = 0;
+        for (int i = 0; i < item.size(); i++) {
+            Token t = item.get(i);
+            boolean start = i > 0 && depth == 0 && t.kind() == TokenKind.WORD
+                    && CONSTRAINT_STARTS.contains(SqlName.fold(t.text(sql)))
+                    && !(t.isWord(sql, "NULL") && item.get(i - 1).isWord(sql, "NOT"))
+                    // GENERATED is a type word unless GENERATED ALWAYS AS follows, as SQLite parses it
+                    && !(t.isWord(sql, "GENERATED") && !(i + 1 < item.size() && item.get(i + 1).isWord(sql, "ALWAYS")));
+            if (start && !seg.isEmpty()) {
+                segments.add(seg);
+                seg = new ArrayList<>();
+            }
+            if (t.isOperator(sql, "(")) {
+                depth++;
+            } else if (t.isOperator(sql, ")")) {
+                depth--;
+            }
+            seg.add(t);
+            if (depth == 0 && t.isWord(sql, "CONSTRAINT") && i + 1 < item.size()) {
+                // the constraint's name, then the constraint itself, in the same segment
+                seg.add(item.get(++i));
+                if (i + 1 < item.size()) {
+                    seg.add(item.get(++i));
+                }
+            }
+        }
+        segments.add(seg);
+        return segments;
     }
 
-    private static boolean isOp(String sql, Token t, String op) {
-        return t.kind() == TokenKind.OPERATOR && t.end() - t.start() == op.length()
-                && sql.startsWith(op, t.start());
+    /**
+     * The names a constraint or expression may refer to: every bare word, quoted name and
+     * (when {@code strings}) string literal inside its parentheses, except function names
+     * (a word right before {@code (}) and collation names (the word after COLLATE).
+     *
+     * @param firstGroupOnly only the first parenthesized group (a FOREIGN KEY's own columns)
+     * @param outside also the tokens outside parentheses (an index's WHERE predicate)
+     */
+    private static List<String> mentions(String sql, List<Token> tokens, boolean firstGroupOnly, boolean strings,
+            boolean outside) {
+        List<String> names = new ArrayList<>();
+        int depth = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.isOperator(sql, "(")) {
+                depth++;
+                continue;
+            }
+            if (t.isOperator(sql, ")")) {
+                depth--;
+                if (depth == 0 && firstGroupOnly) {
+                    break;
+                }
+                continue;
+            }
+            if (depth == 0 && !outside) {
+                continue;
+            }
+            boolean function = t.kind() == TokenKind.WORD && i + 1 < tokens.size()
+                    && tokens.get(i + 1).isOperator(sql, "(");
+            boolean collation = i > 0 && tokens.get(i - 1).isWord(sql, "COLLATE");
+            boolean name = t.kind() == TokenKind.WORD || t.kind() == TokenKind.QUOTED_ID
+                    || (strings && t.kind() == TokenKind.STRING);
+            if (name && !function && !collation) {
+                names.add(t.identifier(sql));
+            }
+        }
+        return names;
+    }
+
+    private static String span(String sql, List<Token> tokens) {
+        return sql.substring(tokens.get(0).start(), tokens.get(tokens.size() - 1).end());
     }
 }

@@ -1,5 +1,7 @@
 package dev.dbsync.filter.internal;
 
+import dev.dbsync.api.SqlName;
+
 /**
  * One token of SQLite SQL text: its kind and where it lies in the text. The text itself is
  * not copied, so a 2 MB string literal costs nothing more than its offsets.
@@ -32,11 +34,11 @@ public record Token(TokenKind kind, int start, int end) {
     /**
      * @param sql the text the token was read from
      * @param word a keyword in upper case
-     * @return true when this is a bare word equal to {@code word}, ignoring case
+     * @return true when this is a bare word equal to {@code word}, ignoring the case of ASCII
+     *     letters only, as SQLite recognises keywords ({@link SqlName})
      */
     public boolean isWord(String sql, String word) {
-        return kind == TokenKind.WORD && end - start == word.length()
-                && sql.regionMatches(true, start, word, 0, word.length());
+        return kind == TokenKind.WORD && end - start == word.length() && SqlName.same(text(sql), word);
     }
 
     /**

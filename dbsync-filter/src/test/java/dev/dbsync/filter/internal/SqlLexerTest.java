@@ -47,4 +47,24 @@ class SqlLexerTest {
         assertThat(SqlLexer.tokenize(sql).stream().map(t -> t.identifier(sql)))
                 .containsExactly("a\"b", "c`d", "e f", "g'h", "plain");
     }
+
+    @Test
+    void withoutCommentsRemovesEveryCommentAndKeepsTokensApart() {
+        assertThat(SqlLexer.withoutComments("SELECT a-- private\nFROM t /* x */ WHERE b = '--kept /* kept */'"))
+                .isEqualTo("SELECT a \nFROM t   WHERE b = '--kept /* kept */'");
+        assertThat(SqlLexer.withoutComments("SELECT 1 -/**/-1, \"/*id*/\" /* unterminated"))
+                .isEqualTo("SELECT 1 - -1, \"/*id*/\"  ");
+        String plain = "CREATE TABLE t (a)";
+        assertThat(SqlLexer.withoutComments(plain)).isSameAs(plain);
+        assertThat(SqlLexer.withoutComments("SELECT x\u2028 /* c */")).isEqualTo("SELECT x\u2028  ");
+    }
+
+    @Test
+    void keywordsMatchFoldingAsciiLettersOnly() {
+        String sql = "select \u017Felect SEL\u0130CT";
+        List<Token> t = SqlLexer.tokenize(sql);
+        assertThat(t.get(0).isWord(sql, "SELECT")).isTrue();
+        assertThat(t.get(1).isWord(sql, "SELECT")).isFalse();
+        assertThat(t.get(2).isWord(sql, "SELECT")).isFalse();
+    }
 }

@@ -1,33 +1,105 @@
 package dev.dbsync.filter.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dbsync.api.FilterException;
+import dev.dbsync.api.SqlName;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class TableDdlTest {
     private static Predicate<String> blanked(String... names) {
-        Set<String> set = Set.of(names);
-        return n -> set.contains(n.toLowerCase(java.util.Locale.ROOT));
+        Set<SqlName> set = Stream.of(names).map(SqlName::of).collect(Collectors.toSet());
+        return n -> set.contains(SqlName.of(n));
     }
 
     @Test
-    void dropsOnlyUniqueCheckAndPrimaryKeyConstraintsOfBlankedColumns() {
+    void blankedColumnsKeepNameTypeAndNotNullAndConstraintsMentioningThemAreDropped() {
         String ddl = "CREATE TABLE t (id INTEGER PRIMARY KEY, \"e mail\" TEXT NOT NULL CONSTRAINT u UNIQUE ON CONFLICT"
-                + " IGNORE DEFAULT 'x' CHECK (length(\"e mail\") > 1) COLLATE NOCASE, code TEXT PRIMARY KEY_X,"
+                + " IGNORE DEFAULT 'x' CHECK (length(\"e mail\") > 1) COLLATE NOCASE, code TEXT PRIMARY KEY,"
                 + " name TEXT UNIQUE, UNIQUE (name, \"e mail\"), CHECK (name <> ''), FOREIGN KEY (code) REFERENCES o(c))";
-        ddl = ddl.replace(" KEY_X", " KEY");
-        String out = TableDdl.withoutBlankedConstraints(ddl, blanked("e mail", "code"), "id");
-        assertThat(out).isEqualTo("CREATE TABLE t (id INTEGER PRIMARY KEY, \"e mail\" TEXT NOT NULL DEFAULT 'x'"
-                + " COLLATE NOCASE, code TEXT, name TEXT UNIQUE, CHECK (name <> ''),"
-                + " FOREIGN KEY (code) REFERENCES o(c))");
+        String out = TableDdl.forPartialTable("t", ddl, blanked("E MAIL", "code"), "id");
+        assertThat(out).isEqualTo("CREATE TABLE t (id INTEGER PRIMARY KEY, \"e mail\" TEXT NOT NULL, \"code\" TEXT,"
+                + " name TEXT UNIQUE, CHECK (name <> ''))");
     }
 
     @Test
     void keepsTheRowidAliasPrimaryKeyAndTableOptions() {
         String ddl = "CREATE TABLE t (id INTEGER NOT NULL, v INT UNIQUE, PRIMARY KEY (id)) STRICT";
-        assertThat(TableDdl.withoutBlankedConstraints(ddl, blanked("id", "v"), "id"))
-                .isEqualTo("CREATE TABLE t (id INTEGER NOT NULL, v INT, PRIMARY KEY (id)) STRICT");
+        assertThat(TableDdl.forPartialTable("t", ddl, blanked("id", "v"), "id"))
+                .isEqualTo("CREATE TABLE t (\"id\" INTEGER NOT NULL, \"v\" INT, PRIMARY KEY (id)) STRICT");
+        String inline = "CREATE TABLE t (id INTEGER CONSTRAINT pk PRIMARY KEY AUTOINCREMENT DEFAULT 7, v TEXT)";
+        assertThat(TableDdl.forPartialTable("t", inline, blanked("id"), "id"))
+                .isEqualTo("CREATE TABLE t (\"id\" INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)");
+    }
+
+    @Test
+    void notNullIsNotConfusedWithOtherClausesStartingWithNot() {
+        String ddl = "CREATE TABLE t (id INTEGER PRIMARY KEY, r INT REFERENCES o(c) ON DELETE SET NULL NOT DEFERRABLE,"
+                + " s INT CONSTRAINT s_nn NOT NULL ON CONFLICT FAIL)";
+        assertThat(TableDdl.forPartialTable("t", ddl, blanked("r", "s"), "id"))
+                .isEqualTo("CREATE TABLE t (id INTEGER PRIMARY KEY, \"r\" INT, \"s\" INT NOT NULL)");
+        String typeWords = "CREATE TABLE t (a generated TEXT DEFAULT 'x', b always stored TEXT UNIQUE)";
+        assertThat(TableDdl.forPartialTable("t", typeWords, blanked("a", "b"), null))
+                .isEqualTo("CREATE TABLE t (\"a\" generated TEXT, \"b\" always stored TEXT)");
+    }
+
+    @Test
+    void checksOfPublishedColumnsReadingBlankedOnesAreDroppedAndFunctionAndCollationNamesAreNotColumns() {
+        String ddl = "CREATE TABLE t (a TEXT CHECK (length(b) > 0) NOT NULL, c TEXT CHECK (upper(c) <> '')"
+                + " CHECK (c COLLATE nocase <> 'x'), b TEXT)";
+        assertThat(TableDdl.forPartialTable("t", ddl, blanked("b", "upper", "nocase", "length"), null))
+                .isEqualTo("CREATE TABLE t (a TEXT NOT NULL, c TEXT CHECK (upper(c) <> '')"
+                        + " CHECK (c COLLATE nocase <> 'x'), \"b\" TEXT)");
+    }
+
+    @Test
+    void aPublishedGeneratedColumnReadingABlankedColumnIsAnErrorNamingBoth() {
+        String ddl = "CREATE TABLE t (id INTEGER PRIMARY KEY, p REAL, total REAL GENERATED ALWAYS AS (\"P\" * 2) STORED)";
+        assertThatThrownBy(() -> TableDdl.forPartialTable("t", ddl, blanked("p"), "id"))
+                .isInstanceOfSatisfying(FilterException.class, e -> {
+                    assertThat(e.table()).contains("t");
+                    assertThat(e.getMessage()).contains("'total'").contains("'P'");
+                });
+        String literal = "CREATE TABLE t (id INTEGER PRIMARY KEY, p REAL, k TEXT AS ('p' || id))";
+        assertThat(TableDdl.forPartialTable("t", literal, blanked("p"), "id"))
+                .isEqualTo("CREATE TABLE t (id INTEGER PRIMARY KEY, \"p\" REAL, k TEXT AS ('p' || id))");
+    }
+
+    @Test
+    void aBlankedGeneratedColumnBecomesAPlainColumnOfItsType() {
+        String ddl = "CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT, u TEXT NOT NULL GENERATED ALWAYS AS (upper(s))"
+                + " STORED, v AS (s || 'x'))";
+        assertThat(TableDdl.forPartialTable("t", ddl, blanked("u", "v"), "id"))
+                .isEqualTo("CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT, \"u\" TEXT NOT NULL, \"v\")");
+    }
+
+    @Test
+    void indexMentionsSeeEveryFormOfAName() {
+        Predicate<String> email = blanked("email");
+        assertThat(TableDdl.indexMentions("CREATE UNIQUE INDEX i ON t('email')", email)).isTrue();
+        assertThat(TableDdl.indexMentions("CREATE INDEX i ON t(\"EMAIL\")", email)).isTrue();
+        assertThat(TableDdl.indexMentions("CREATE INDEX i ON t([Email] DESC)", email)).isTrue();
+        assertThat(TableDdl.indexMentions("CREATE INDEX i ON t(lower(email))", email)).isTrue();
+        assertThat(TableDdl.indexMentions("CREATE INDEX i ON t(name) WHERE email IS NOT NULL", email)).isTrue();
+        assertThat(TableDdl.indexMentions("CREATE INDEX email ON email(name)", email)).isFalse();
+        assertThat(TableDdl.indexMentions("CREATE INDEX i ON t(\"\u212Amail\", \"emaıl\")", email)).isFalse();
+    }
+
+    @Test
+    void aColumnNameThatCouldMeanTwoColumnsIsAnErrorNamingBoth() {
+        SourceCatalog.ColumnInfo a = new SourceCatalog.ColumnInfo("Name", "TEXT", false, 0, 0);
+        SourceCatalog.ColumnInfo b = new SourceCatalog.ColumnInfo("nAME", "TEXT", false, 0, 0);
+        SourceCatalog.ColumnInfo c = new SourceCatalog.ColumnInfo("n\u212Ame", "TEXT", false, 0, 0);
+        SourceCatalog.TableInfo damaged = new SourceCatalog.TableInfo("t", "CREATE TABLE t (Name, nAME)", false, false,
+                false, java.util.List.of(a, b, c), java.util.List.of(), java.util.Optional.empty());
+        assertThatThrownBy(() -> damaged.column("name")).isInstanceOf(FilterException.class)
+                .hasMessageContaining("'Name'").hasMessageContaining("'nAME'");
+        assertThat(damaged.column("N\u212AME")).contains(c);
+        assertThat(damaged.column("NKME")).isEmpty();
     }
 }
