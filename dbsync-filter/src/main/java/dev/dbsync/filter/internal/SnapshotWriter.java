@@ -37,7 +37,8 @@ public final class SnapshotWriter {
     }
 
     /**
-     * Writes the snapshot.
+     * Writes the snapshot. Virtual tables are written through their own SQL interface only
+     * (see {@link VirtualTables}).
      *
      * @param dest an open connection to the new, empty destination database
      * @param source path of the source database
@@ -75,9 +76,14 @@ public final class SnapshotWriter {
                     LOG.debug("table {} ({}) written in {} ms", t.info().name(), t.category(),
                             (System.nanoTime() - started) / 1_000_000);
                 }
+                // external-content tables last: they index ordinary tables already written
                 for (PlannedTable t : rebuilds) {
-                    s.execute("INSERT INTO main." + q(t.info().name()) + "(" + q(t.info().name())
-                            + ") VALUES ('rebuild')");
+                    VirtualTables.rebuild(s, t);
+                }
+                for (int i = 0; i < reports.size(); i++) {
+                    if (reports.get(i) == null) {
+                        reports.set(i, countVirtual(s, plan.tables().get(i)));
+                    }
                 }
                 s.execute("PRAGMA main.user_version = " + longOf(s, "PRAGMA " + SRC + ".user_version"));
                 s.execute("PRAGMA main.application_id = " + longOf(s, "PRAGMA " + SRC + ".application_id"));
@@ -101,22 +107,16 @@ public final class SnapshotWriter {
         String name = info.name();
         try (Statement s = dest.createStatement()) {
             if (info.virtual()) {
-                s.execute(info.sql());
-                Optional<String> content = Fts5Options.externalContent(info.sql());
-                if (content.isPresent()) {
-                    if (content.get().isEmpty()) {
-                        throw new FilterException(name, "virtual table '" + name
-                                + "' is contentless: its rows cannot be republished");
-                    }
-                    if (t.category() != Category.FULL) {
-                        throw new FilterException(name, "external-content table '" + name
-                                + "' can only be published whole (it indexes its published content table)");
-                    }
+                // counted once the snapshot holds all its rows (see countVirtual)
+                if (VirtualTables.rebuiltFromContent(info)) {
                     rebuilds.add(t);
-                    return new TableCounts(name, 0, 0);
+                    return null;
                 }
-                s.execute(insertSelect(t, List.of("rowid"), "ORDER BY rowid"));
-                return report(s, t);
+                s.execute(info.sql());
+                List<String> rowid = new ArrayList<>(List.of("rowid"));
+                rowid.addAll(VirtualTables.copiedHiddenColumns(t));
+                s.execute(insertSelect(t, rowid, "ORDER BY rowid"));
+                return null;
             }
             boolean rawCopy = t.category() == Category.FULL
                     && info.columns().stream().allMatch(c -> c.hidden() == 0);
@@ -239,6 +239,18 @@ public final class SnapshotWriter {
             withheld = longOf(s, "SELECT count(*) FROM " + SRC + "." + q(t.info().name())) - published;
         }
         return new TableCounts(t.info().name(), published, withheld);
+    }
+
+    /**
+     * The rows a virtual table holds in the snapshot, counted through it once every table is
+     * written (an external-content table reads them from its published content table), and
+     * the rows of the source table that it does not hold.
+     */
+    private static TableCounts countVirtual(Statement s, PlannedTable t) throws SQLException {
+        String name = q(t.info().name());
+        long published = longOf(s, "SELECT count(*) FROM main." + name);
+        long source = longOf(s, "SELECT count(*) FROM " + SRC + "." + name);
+        return new TableCounts(t.info().name(), published, Math.max(0, source - published));
     }
 
     private static void createViews(Connection dest, Statement s, List<Map.Entry<String, String>> views)
