@@ -34,7 +34,9 @@ import java.util.Set;
  *
  * <p>{@link #validateAgainst(FilterSpec, Path)} also checks the spec against a source
  * database: every table, view and column named must exist (compared case-insensitively, as
- * SQLite does), and each WHERE clause is compiled by SQLite against its table.
+ * SQLite does), each WHERE clause is compiled by SQLite against its table, and every listed
+ * virtual table must be publishable (a known module that stores its rows or an external-content
+ * table listed whole with its published content table; see {@link SnapshotProducer}).
  *
  * <pre>{@code
  * FilterValidator.validate(spec);                              // syntax only

@@ -31,7 +31,11 @@ import org.sqlite.SQLiteOpenMode;
  * NULL, or their type's zero value when NOT NULL ({@code 0}, {@code 0.0} or {@code ''});
  * indexes are rebuilt except those over blanked columns; triggers are never copied; views are
  * published only when listed and must compile against the published tables. Generated
- * columns, WITHOUT ROWID, AUTOINCREMENT and STRICT tables and FTS5 tables are supported.
+ * columns, WITHOUT ROWID, AUTOINCREMENT and STRICT tables are supported. Virtual tables are
+ * written through their own SQL interface only: FTS3/FTS4/FTS5 and R*Tree tables that store
+ * their own rows get their published rows; an external-content FTS4/FTS5 table is published
+ * whole with its published content table and rebuilt from it in the snapshot; contentless
+ * tables, read-only and unknown modules are refused with a {@link FilterException}.
  *
  * <p>The output is deterministic: the same source content and spec give byte-identical files
  * (tables in name order, rows in rowid / primary-key order, fixed page size and header
