@@ -121,6 +121,32 @@ class VirtualTablesTest {
     }
 
     @Test
+    void rebuiltSnapshotsAreByteIdenticalAndIgnoreWritesToWithheldRows() throws Exception {
+        Path source = articles("CREATE VIRTUAL TABLE docs USING fts5(title, body, notes, content=articles)",
+                "CREATE VIRTUAL TABLE old USING fts4(title, body, content=articles)",
+                "INSERT INTO docs(docs) VALUES ('rebuild')", "INSERT INTO old(old) VALUES ('rebuild')");
+        FilterSpec spec = publishedArticles().fullTables("docs", "old").build();
+        String first = produce(source, spec).meta().hash();
+        exec(source, "UPDATE articles SET body = 'changed', notes = 'changed' WHERE id = 2",
+                "UPDATE articles SET notes = 'changed' WHERE id = 1", "INSERT INTO docs(docs) VALUES ('rebuild')");
+        assertThat(produce(source, spec).meta().hash()).isEqualTo(first);
+        exec(source, "UPDATE articles SET title = 'open cat' WHERE id = 1");
+        assertThat(produce(source, spec).meta().hash()).isNotEqualTo(first);
+        assertThat(column(out(), "SELECT rowid FROM old WHERE old MATCH 'cat'")).containsExactly(1);
+    }
+
+    @Test
+    void aRebuildThatSqliteRefusesIsAFilterErrorNamingTheTable() throws Exception {
+        Path source = articles("CREATE VIRTUAL TABLE docs USING fts5(body, content=articles, content_rowid=nope)");
+        assertThatThrownBy(() -> produce(source, publishedArticles().fullTables("docs").build()))
+                .isInstanceOfSatisfying(FilterException.class, e -> {
+                    assertThat(e.table()).contains("docs");
+                    assertThat(e.getMessage()).contains("'docs'").contains("rebuilt");
+                });
+        assertThat(out()).doesNotExist();
+    }
+
+    @Test
     void externalContentTablesArePublishedWholeOrNotAtAll() throws Exception {
         Path source = articles("CREATE VIRTUAL TABLE docs USING fts4(body, content=articles)");
         assertThatThrownBy(() -> FilterValidator.validateAgainst(publishedArticles()
