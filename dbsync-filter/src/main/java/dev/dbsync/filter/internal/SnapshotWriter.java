@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * without ever writing an unpublished byte: the source is attached read-only and, inside one
  * read transaction, each published table is created from its DDL and filled by
  * {@code INSERT … SELECT} of only its published rows and columns, in rowid / primary-key
- * order; then its indexes are built (except those over blanked columns). Triggers are never
+ * order; then its indexes are built (except those over blanked columns). Virtual tables are
+ * written through their own SQL interface only ({@link VirtualTables}): external-content tables
+ * are rebuilt from the published tables once the source is detached. Triggers are never
  * copied; listed views are created last and must compile against the published tables.
  */
 public final class SnapshotWriter {
@@ -65,25 +68,21 @@ public final class SnapshotWriter {
                 attach.execute();
             }
             List<TableCounts> reports = new ArrayList<>();
+            List<PlannedTable> rebuilds = new ArrayList<>();
+            Map<String, Long> sourceRows = new HashMap<>();
             PublicationPlan plan;
             s.execute("BEGIN");
             try {
                 plan = PublicationPlan.resolve(spec, SourceCatalog.read(dest, SRC), dest);
-                List<PlannedTable> rebuilds = new ArrayList<>();
                 for (PlannedTable t : plan.tables()) {
                     long started = System.nanoTime();
                     reports.add(copy(dest, t, rebuilds));
+                    if (t.info().virtual()) {
+                        String rows = VirtualTables.rowsTable(t.info());
+                        sourceRows.put(t.info().name(), longOf(s, "SELECT count(*) FROM " + SRC + "." + q(rows)));
+                    }
                     LOG.debug("table {} ({}) written in {} ms", t.info().name(), t.category(),
                             (System.nanoTime() - started) / 1_000_000);
-                }
-                // external-content tables last: they index ordinary tables already written
-                for (PlannedTable t : rebuilds) {
-                    VirtualTables.rebuild(s, t);
-                }
-                for (int i = 0; i < reports.size(); i++) {
-                    if (reports.get(i) == null) {
-                        reports.set(i, countVirtual(s, plan.tables().get(i)));
-                    }
                 }
                 s.execute("PRAGMA main.user_version = " + longOf(s, "PRAGMA " + SRC + ".user_version"));
                 s.execute("PRAGMA main.application_id = " + longOf(s, "PRAGMA " + SRC + ".application_id"));
@@ -93,6 +92,7 @@ public final class SnapshotWriter {
                 throw e;
             }
             s.execute("DETACH DATABASE " + SRC);
+            rebuildAndCount(s, plan.tables(), rebuilds, reports, sourceRows);
             createViews(dest, s, plan.views());
             if (longOf(s, "PRAGMA freelist_count") > 0) {
                 s.execute("VACUUM");
@@ -107,7 +107,7 @@ public final class SnapshotWriter {
         String name = info.name();
         try (Statement s = dest.createStatement()) {
             if (info.virtual()) {
-                // counted once the snapshot holds all its rows (see countVirtual)
+                // written and counted once the source is detached (see rebuildAndCount)
                 if (VirtualTables.rebuiltFromContent(info)) {
                     rebuilds.add(t);
                     return null;
@@ -242,15 +242,32 @@ public final class SnapshotWriter {
     }
 
     /**
-     * The rows a virtual table holds in the snapshot, counted through it once every table is
-     * written (an external-content table reads them from its published content table), and
-     * the rows of the source table that it does not hold.
+     * With the source detached, so that nothing can read it: rebuilds every external-content
+     * table from the published tables, then counts the rows each virtual table holds in the
+     * snapshot (an external-content table reads them from its published content table).
      */
-    private static TableCounts countVirtual(Statement s, PlannedTable t) throws SQLException {
-        String name = q(t.info().name());
-        long published = longOf(s, "SELECT count(*) FROM main." + name);
-        long source = longOf(s, "SELECT count(*) FROM " + SRC + "." + name);
-        return new TableCounts(t.info().name(), published, Math.max(0, source - published));
+    private static void rebuildAndCount(Statement s, List<PlannedTable> tables, List<PlannedTable> rebuilds,
+            List<TableCounts> reports, Map<String, Long> sourceRows) throws SQLException {
+        if (sourceRows.isEmpty()) {
+            return;
+        }
+        s.execute("BEGIN");
+        try {
+            for (PlannedTable t : rebuilds) {
+                VirtualTables.rebuild(s, t);
+            }
+            for (int i = 0; i < reports.size(); i++) {
+                if (reports.get(i) == null) {
+                    String name = tables.get(i).info().name();
+                    long published = longOf(s, "SELECT count(*) FROM main." + q(name));
+                    reports.set(i, new TableCounts(name, published, Math.max(0, sourceRows.get(name) - published)));
+                }
+            }
+            s.execute("COMMIT");
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(s);
+            throw e;
+        }
     }
 
     private static void createViews(Connection dest, Statement s, List<Map.Entry<String, String>> views)

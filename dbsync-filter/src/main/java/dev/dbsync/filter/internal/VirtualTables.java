@@ -161,6 +161,22 @@ public final class VirtualTables {
     }
 
     /**
+     * @param info a virtual table of a checked plan
+     * @return the table holding its rows in the source: its content table when it has external
+     *     content, else itself
+     */
+    static String rowsTable(TableInfo info) {
+        VirtualTableModule module = module(info);
+        if (FtsOptions.isFts(module.kind())) {
+            FtsOptions options = FtsOptions.of(module);
+            if (options.storage() == Storage.EXTERNAL) {
+                return options.contentTable().orElseThrow();
+            }
+        }
+        return info.name();
+    }
+
+    /**
      * @param t an own-content virtual table of a checked plan
      * @return the hidden columns whose values are copied with its rows: FTS4's
      *     {@code languageid} column, unless the table is partial
@@ -180,7 +196,8 @@ public final class VirtualTables {
      * Creates an external-content table in the snapshot and indexes its published content
      * table there.
      *
-     * @param s a statement on the snapshot, after every ordinary table was written
+     * @param s a statement on the snapshot, after every ordinary table was written and the
+     *     source detached
      * @param t the table
      * @throws FilterException if SQLite cannot create or rebuild it from the published tables
      */
