@@ -147,6 +147,19 @@ class VirtualTablesTest {
     }
 
     @Test
+    void anOrdinaryTableNamedLikeTheShadowOfAnExternalContentTableIsNotMistakenForItsContent() throws Exception {
+        // SQLite lets a user create docs_content beside an external-content docs (and lists it as a shadow table)
+        Path source = articles("CREATE VIRTUAL TABLE docs USING fts5(title, body, notes, content=articles)",
+                "CREATE TABLE docs_content (id INTEGER PRIMARY KEY, c0 TEXT, c1 TEXT, c2 TEXT)",
+                "INSERT INTO docs_content VALUES (2, 'hidden', 'zjwithheldbeta', 'vkprivategamma')",
+                "INSERT INTO docs(docs) VALUES ('rebuild')");
+        produce(source, publishedArticles().fullTables("docs").build());
+        assertThat(column(out(), "SELECT rowid FROM docs WHERE docs MATCH 'fox'")).containsExactly(1);
+        assertThat(column(out(), "SELECT name FROM sqlite_schema WHERE name = 'docs_content'")).isEmpty();
+        assertHoldsNoPrivateTerm();
+    }
+
+    @Test
     void externalContentTablesArePublishedWholeOrNotAtAll() throws Exception {
         Path source = articles("CREATE VIRTUAL TABLE docs USING fts4(body, content=articles)");
         assertThatThrownBy(() -> FilterValidator.validateAgainst(publishedArticles()
