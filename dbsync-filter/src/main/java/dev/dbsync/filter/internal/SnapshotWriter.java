@@ -112,7 +112,7 @@ public final class SnapshotWriter {
                     rebuilds.add(t);
                     return null;
                 }
-                s.execute(info.sql());
+                VirtualTables.create(s, info);
                 List<String> rowid = new ArrayList<>(List.of("rowid"));
                 rowid.addAll(VirtualTables.copiedHiddenColumns(t));
                 s.execute(insertSelect(t, rowid, "ORDER BY rowid"));

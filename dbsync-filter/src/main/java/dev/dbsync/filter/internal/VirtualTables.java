@@ -193,6 +193,17 @@ public final class VirtualTables {
     }
 
     /**
+     * Creates a virtual table, empty, in the snapshot: the one place its DDL is written.
+     *
+     * @param s a statement on the snapshot
+     * @param info the table
+     * @throws SQLException if SQLite cannot create it
+     */
+    static void create(Statement s, TableInfo info) throws SQLException {
+        s.execute(info.sql());
+    }
+
+    /**
      * Creates an external-content table in the snapshot and indexes its published content
      * table there.
      *
@@ -204,7 +215,7 @@ public final class VirtualTables {
     static void rebuild(Statement s, PlannedTable t) {
         String name = t.info().name();
         try {
-            s.execute(t.info().sql());
+            create(s, t.info());
             s.execute("INSERT INTO main." + SqlNames.quote(name) + "(" + SqlNames.quote(name) + ") VALUES ('rebuild')");
         } catch (SQLException e) {
             throw new FilterException(name, null, -1, "external-content table '" + name
