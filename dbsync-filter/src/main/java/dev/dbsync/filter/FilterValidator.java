@@ -33,8 +33,10 @@ import java.util.Objects;
  *
  * <p>{@link #validateAgainst(FilterSpec, Path)} also checks the spec against a source
  * database: every table, view and column named must exist (names compare as SQLite compares
- * them, folding the case of ASCII letters only: see {@link SqlName}), and each WHERE clause is
- * compiled by SQLite against its table.
+ * them, folding the case of ASCII letters only: see {@link SqlName}), each WHERE clause is
+ * compiled by SQLite against its table, and every listed virtual table must be publishable (a
+ * known module that stores its rows, or an external-content table listed whole with its
+ * published content table; see {@link SnapshotProducer}).
  *
  * <pre>{@code
  * FilterValidator.validate(spec);                              // syntax only

@@ -33,8 +33,11 @@ import org.sqlite.SQLiteOpenMode;
  * rebuilt except those mentioning a blanked column; no published statement keeps its comments;
  * triggers are never copied; views are published only when listed and must compile against
  * the published tables. Names compare as SQLite compares them ({@link dev.dbsync.api.SqlName}).
- * Generated
- * columns, WITHOUT ROWID, AUTOINCREMENT and STRICT tables and FTS5 tables are supported.
+ * Generated columns, WITHOUT ROWID, AUTOINCREMENT and STRICT tables are supported. Virtual
+ * tables are written through their own SQL interface only: FTS3/FTS4/FTS5 and R*Tree tables
+ * that store their own rows get their published rows; an external-content FTS4/FTS5 table is
+ * published whole with its published content table and rebuilt from it in the snapshot;
+ * contentless tables, read-only and unknown modules are refused with a {@link FilterException}.
  *
  * <p>The output is deterministic: the same source content and spec give byte-identical files
  * (tables in name order, rows in rowid / primary-key order, fixed page size and header

@@ -6,8 +6,11 @@ import java.util.Objects;
  * What production did with one published table.
  *
  * @param name the table's name as stored in the source
- * @param rowsPublished rows written to the snapshot
- * @param rowsWithheld rows of the source table left out by the table's WHERE clause
+ * @param rowsPublished rows the snapshot holds in this table (for a virtual table, counted
+ *     through it in the snapshot: an external-content table holds the published rows of its
+ *     content table)
+ * @param rowsWithheld rows of the source table left out by the table's WHERE clause (for an
+ *     external-content table, by its content table's)
  */
 public record TableReport(String name, long rowsPublished, long rowsWithheld) {
     /**

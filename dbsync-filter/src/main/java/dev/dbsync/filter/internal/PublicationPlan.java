@@ -69,7 +69,8 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
      * @param connection the connection the catalog was read from, to compile the clauses
      * @return the plan
      * @throws FilterException if a name does not exist or could mean two objects, a clause
-     *     does not compile, or a listed generated column reads a blanked one
+     *     does not compile, a listed generated column reads a blanked one, or a virtual table
+     *     cannot be published (see {@link VirtualTables})
      */
     public static PublicationPlan resolve(FilterSpec spec, SourceCatalog catalog, Connection connection) {
         List<PlannedTable> tables = new ArrayList<>();
@@ -107,6 +108,7 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
             tables.add(new PlannedTable(info, Category.PARTIAL,
                     p.hasWhere() ? Optional.of(p.where()) : Optional.empty(), List.copyOf(blanked), ddl));
         }
+        VirtualTables.check(tables, catalog);
         for (PlannedTable t : tables) {
             if (t.where().isPresent()) {
                 compile(connection, catalog.schema(), t.info().name(), t.where().get());

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * read transaction, each published table is created from its DDL and filled by
  * {@code INSERT … SELECT} of only its published rows and columns, in rowid / primary-key
  * order; then its indexes are built (except those mentioning a blanked column). Tables are
- * created from the plan's DDL ({@link PublicationPlan.PlannedTable#ddl()}). Triggers are never
+ * created from the plan's DDL ({@link PublicationPlan.PlannedTable#ddl()}). Virtual tables are
+ * written through their own SQL interface only ({@link VirtualTables}): external-content tables
+ * are rebuilt from the published tables once the source is detached. Triggers are never
  * copied; listed views are created last and must compile against the published tables.
  */
 public final class SnapshotWriter {
@@ -38,7 +41,8 @@ public final class SnapshotWriter {
     }
 
     /**
-     * Writes the snapshot.
+     * Writes the snapshot. Virtual tables are written through their own SQL interface only
+     * (see {@link VirtualTables}).
      *
      * @param dest an open connection to the new, empty destination database
      * @param source path of the source database
@@ -65,20 +69,21 @@ public final class SnapshotWriter {
                 attach.execute();
             }
             List<TableCounts> reports = new ArrayList<>();
+            List<PlannedTable> rebuilds = new ArrayList<>();
+            Map<String, Long> sourceRows = new HashMap<>();
             PublicationPlan plan;
             s.execute("BEGIN");
             try {
                 plan = PublicationPlan.resolve(spec, SourceCatalog.read(dest, SRC), dest);
-                List<PlannedTable> rebuilds = new ArrayList<>();
                 for (PlannedTable t : plan.tables()) {
                     long started = System.nanoTime();
                     reports.add(copy(dest, t, rebuilds));
+                    if (t.info().virtual()) {
+                        String rows = VirtualTables.rowsTable(t.info());
+                        sourceRows.put(t.info().name(), longOf(s, "SELECT count(*) FROM " + SRC + "." + q(rows)));
+                    }
                     LOG.debug("table {} ({}) written in {} ms", t.info().name(), t.category(),
                             (System.nanoTime() - started) / 1_000_000);
-                }
-                for (PlannedTable t : rebuilds) {
-                    s.execute("INSERT INTO main." + q(t.info().name()) + "(" + q(t.info().name())
-                            + ") VALUES ('rebuild')");
                 }
                 s.execute("PRAGMA main.user_version = " + longOf(s, "PRAGMA " + SRC + ".user_version"));
                 s.execute("PRAGMA main.application_id = " + longOf(s, "PRAGMA " + SRC + ".application_id"));
@@ -88,6 +93,7 @@ public final class SnapshotWriter {
                 throw e;
             }
             s.execute("DETACH DATABASE " + SRC);
+            rebuildAndCount(s, plan.tables(), rebuilds, reports, sourceRows);
             createViews(dest, s, plan.views());
             if (longOf(s, "PRAGMA freelist_count") > 0) {
                 s.execute("VACUUM");
@@ -102,22 +108,16 @@ public final class SnapshotWriter {
         String name = info.name();
         try (Statement s = dest.createStatement()) {
             if (info.virtual()) {
-                s.execute(info.sql());
-                Optional<String> content = Fts5Options.externalContent(info.sql());
-                if (content.isPresent()) {
-                    if (content.get().isEmpty()) {
-                        throw new FilterException(name, "virtual table '" + name
-                                + "' is contentless: its rows cannot be republished");
-                    }
-                    if (t.category() != Category.FULL) {
-                        throw new FilterException(name, "external-content table '" + name
-                                + "' can only be published whole (it indexes its published content table)");
-                    }
+                // written and counted once the source is detached (see rebuildAndCount)
+                if (VirtualTables.rebuiltFromContent(info)) {
                     rebuilds.add(t);
-                    return new TableCounts(name, 0, 0);
+                    return null;
                 }
-                s.execute(insertSelect(t, List.of("rowid"), "ORDER BY rowid"));
-                return report(s, t);
+                VirtualTables.create(s, info);
+                List<String> rowid = new ArrayList<>(List.of("rowid"));
+                rowid.addAll(VirtualTables.copiedHiddenColumns(t));
+                s.execute(insertSelect(t, rowid, "ORDER BY rowid"));
+                return null;
             }
             boolean rawCopy = t.category() == Category.FULL
                     && info.columns().stream().allMatch(c -> c.hidden() == 0);
@@ -227,6 +227,35 @@ public final class SnapshotWriter {
             withheld = longOf(s, "SELECT count(*) FROM " + SRC + "." + q(t.info().name())) - published;
         }
         return new TableCounts(t.info().name(), published, withheld);
+    }
+
+    /**
+     * With the source detached, so that nothing can read it: rebuilds every external-content
+     * table from the published tables, then counts the rows each virtual table holds in the
+     * snapshot (an external-content table reads them from its published content table).
+     */
+    private static void rebuildAndCount(Statement s, List<PlannedTable> tables, List<PlannedTable> rebuilds,
+            List<TableCounts> reports, Map<String, Long> sourceRows) throws SQLException {
+        if (sourceRows.isEmpty()) {
+            return;
+        }
+        s.execute("BEGIN");
+        try {
+            for (PlannedTable t : rebuilds) {
+                VirtualTables.rebuild(s, t);
+            }
+            for (int i = 0; i < reports.size(); i++) {
+                if (reports.get(i) == null) {
+                    String name = tables.get(i).info().name();
+                    long published = longOf(s, "SELECT count(*) FROM main." + q(name));
+                    reports.set(i, new TableCounts(name, published, Math.max(0, sourceRows.get(name) - published)));
+                }
+            }
+            s.execute("COMMIT");
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(s);
+            throw e;
+        }
     }
 
     private static void createViews(Connection dest, Statement s, List<Map.Entry<String, String>> views)

@@ -162,7 +162,8 @@ public final class SourceCatalog {
                 switch (r[1]) {
                     case "shadow" -> add(objects, new SchemaObject(Kind.SHADOW, name, null, null));
                     case "table", "virtual" -> {
-                        List<ColumnInfo> columns = columns(c, schema, name);
+                        List<ColumnInfo> columns = "virtual".equals(r[1])
+                                ? virtualColumns(c, schema, name, sqlByName.get(name)) : columns(c, schema, name);
                         List<IndexInfo> own = new ArrayList<>();
                         for (IndexInfo i : indexes) {
                             if (SqlName.same(indexTable.get(i.name()), name)) {
@@ -203,6 +204,24 @@ public final class SourceCatalog {
             }
         }
         return columns;
+    }
+
+    /**
+     * The columns of a virtual table, or none when its module is one dbsync does not know and
+     * SQLite cannot describe it here (such a table cannot be published, see {@link VirtualTables}).
+     */
+    private static List<ColumnInfo> virtualColumns(Connection c, String schema, String table, String sql)
+            throws SQLException {
+        try {
+            return columns(c, schema, table);
+        } catch (SQLException e) {
+            boolean unknown = sql == null || VirtualTableModule.parse(sql)
+                    .map(m -> m.kind() == VirtualTableModule.Kind.UNKNOWN).orElse(true);
+            if (unknown) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 
     private static Optional<String> rowidAlias(Connection c, String schema, String table, List<ColumnInfo> columns)
