@@ -95,6 +95,14 @@ class LeakProperties {
     @Property(tries = NAMES_AND_VIRTUAL_TABLES_TRIES, shrinking = ShrinkingMode.OFF)
     @AddLifecycleHook(LeakTries.class)
     void noPrivateMarkerLeavesWhateverNamesAndVirtualTablesTheSourceUses(@ForAll long seed) throws Exception {
+        String violations = namesAndVirtualTablesViolations(seed);
+        if (violations != null) {
+            throw new AssertionError(violations);
+        }
+    }
+
+    /** One try of the names-and-virtual-tables property: null when it holds, else what failed. */
+    static String namesAndVirtualTablesViolations(long seed) throws Exception {
         Random rnd = new Random(seed);
         Path dir = Files.createTempDirectory("leak");
         try {
@@ -133,11 +141,12 @@ class LeakProperties {
                     LeakChecks.snapshot(schema, out, violations);
                 }
             }
-            if (!violations.isEmpty()) {
-                throw new AssertionError("seed " + seed + ": " + violations.size() + " violation(s)\n  "
-                        + String.join("\n  ", violations) + "\nschema vectors:\n  " + String.join("\n  ", schema.vectors)
-                        + "\nspec: " + (spec == null ? "(not built)" : spec));
+            if (violations.isEmpty()) {
+                return null;
             }
+            return "seed " + seed + ": " + violations.size() + " violation(s)\n  " + String.join("\n  ", violations)
+                    + "\nschema:\n  " + String.join("\n  ", schema.vectors) + "\nspec: "
+                    + (spec == null ? "(not built)" : spec);
         } finally {
             deleteTree(dir);
         }

@@ -114,6 +114,15 @@ final class LeakSchema {
         return schema;
     }
 
+    /** Runs one statement of the generated schema; a failure names the statement. */
+    void exec(String sql) throws SQLException {
+        try {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new SQLException("generated statement failed: " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A new marker: one token of ASCII letters and digits, unique in the schema, mixed case. */
     String marker() {
         while (true) {
@@ -187,8 +196,6 @@ final class LeakSchema {
                 int at = rnd.nextBoolean() ? k : k + 1;
                 p.columns.add(at, twin);
                 p.listed.add(at, rnd.nextInt(4) == 0 ? rnd.nextBoolean() : !p.listed.get(k));
-                vectors.add("twin columns of " + SqliteNames.describe(name) + ": " + p.columns.stream()
-                        .map(SqliteNames::describe).toList() + " listed " + p.listed);
             }
         }
         if (rnd.nextInt(4) == 0) {
@@ -232,10 +239,10 @@ final class LeakSchema {
             }
         }
         ddl.append(p.withoutRowid ? ") WITHOUT ROWID" : ")");
-        statement.execute(ddl.toString());
+        exec(ddl.toString());
         for (String c : p.columns) {
             if (rnd.nextInt(3) == 0) {
-                statement.execute("CREATE " + (rnd.nextInt(3) == 0 ? "UNIQUE " : "") + "INDEX " + quote(names.fresh())
+                exec("CREATE " + (rnd.nextInt(3) == 0 ? "UNIQUE " : "") + "INDEX " + quote(names.fresh())
                         + " ON " + quote(name) + "(" + quote(c) + ")");
             }
         }
@@ -264,7 +271,7 @@ final class LeakSchema {
                 p.rowids.add(id);
                 p.rows.add(row);
                 if (fate == 0) {
-                    statement.execute("DELETE FROM " + quote(name) + " WHERE " + quote(p.id) + " = " + id);
+                    exec("DELETE FROM " + quote(name) + " WHERE " + quote(p.id) + " = " + id);
                 } else if (deleted) {
                     p.deleteAfterIndexing.add(id);
                 }
@@ -293,6 +300,10 @@ final class LeakSchema {
         if (category != Category.UNLISTED) {
             published.put(SqliteNames.fold(name), name);
         }
+        vectors.add("table " + SqliteNames.describe(name) + " " + category + (category == Category.PARTIAL && where
+                ? " WHERE" : "") + (p.withoutRowid ? " WITHOUT ROWID" : "") + ", id " + SqliteNames.describe(p.id)
+                + ", text columns " + p.columns.stream().map(SqliteNames::describe).toList()
+                + (category == Category.PARTIAL ? " listed " + p.listed : ""));
         plains.add(p);
     }
 
@@ -307,7 +318,7 @@ final class LeakSchema {
         if (view == null) {
             view = names.fresh();
         }
-        statement.execute("CREATE VIEW " + quote(view) + " AS SELECT " + quote(base.id)
+        exec("CREATE VIEW " + quote(view) + " AS SELECT " + quote(base.id)
                 + (base.columns.isEmpty() ? "" : ", " + quote(base.columns.get(0))) + " FROM " + quote(base.name));
         boolean listed = rnd.nextInt(4) != 0;
         if (listed) {

@@ -114,7 +114,7 @@ final class LeakVirtualTables {
             ddl.append(", ").append(contentOption(rnd, 4, rnd.nextBoolean() ? "" : s.plains.get(0).name));
             what = "own content, written with a content= argument (a column to FTS3)";
         }
-        s.statement.execute(ddl.append(")").toString());
+        s.exec(ddl.append(")").toString());
         Category category = Category.values()[rnd.nextInt(4)];
         boolean where = category == Category.FILTERED || category == Category.PARTIAL && rnd.nextBoolean();
         String rowid = version == 5 ? "rowid" : "docid";
@@ -140,7 +140,7 @@ final class LeakVirtualTables {
                 }
                 ps.executeUpdate();
                 if (deleted) {
-                    s.statement.execute("DELETE FROM " + quote(name) + " WHERE " + rowid + " = " + id);
+                    s.exec("DELETE FROM " + quote(name) + " WHERE " + rowid + " = " + id);
                 }
             }
         }
@@ -190,6 +190,9 @@ final class LeakVirtualTables {
             columns.add(rnd.nextInt(content.columns.size()));
         }
         String name = s.names.fresh();
+        while (sameAsAColumn(name, content, columns)) {
+            name = s.names.fresh(); // FTS refuses a column named like its table
+        }
         String module = module(rnd, "fts" + version);
         StringBuilder ddl = new StringBuilder("CREATE VIRTUAL TABLE " + quote(name) + " USING " + module + "(");
         for (int k : columns) {
@@ -199,8 +202,8 @@ final class LeakVirtualTables {
         if (version == 5 && rnd.nextBoolean()) {
             ddl.append(", content_rowid=").append(optionValue(rnd, content.id));
         }
-        s.statement.execute(ddl.append(")").toString());
-        s.statement.execute("INSERT INTO " + quote(name) + "(" + quote(name) + ") VALUES ('rebuild')");
+        s.exec(ddl.append(")").toString());
+        s.exec("INSERT INTO " + quote(name) + "(" + quote(name) + ") VALUES ('rebuild')");
         boolean contentPublished = content.category != Category.UNLISTED;
         boolean listed = rnd.nextBoolean() && (contentPublished || s.refusalAllowed);
         String what = "external content over " + content.category + " table " + SqliteNames.describe(content.name);
@@ -229,12 +232,16 @@ final class LeakVirtualTables {
         }
     }
 
+    private static boolean sameAsAColumn(String name, Plain content, List<Integer> columns) {
+        return columns.stream().anyMatch(k -> SqliteNames.fold(content.columns.get(k)).equals(SqliteNames.fold(name)));
+    }
+
     private static void contentless(LeakSchema s, int version) throws SQLException {
         Random rnd = s.rnd;
         String name = s.names.fresh();
         String column = s.names.fresh();
         String module = module(rnd, "fts" + version);
-        s.statement.execute("CREATE VIRTUAL TABLE " + quote(name) + " USING " + module + "(" + quote(column) + ", "
+        s.exec("CREATE VIRTUAL TABLE " + quote(name) + " USING " + module + "(" + quote(column) + ", "
                 + contentOption(rnd, version, "") + ")");
         String rowid = version == 5 ? "rowid" : "docid";
         try (PreparedStatement ps = s.connection.prepareStatement("INSERT INTO " + quote(name) + "(" + rowid + ", "
@@ -259,7 +266,7 @@ final class LeakVirtualTables {
 
     private static void fts5vocab(LeakSchema s, String fts) throws SQLException {
         String name = s.names.fresh();
-        s.statement.execute("CREATE VIRTUAL TABLE " + quote(name) + " USING " + module(s.rnd, "fts5vocab") + "('"
+        s.exec("CREATE VIRTUAL TABLE " + quote(name) + " USING " + module(s.rnd, "fts5vocab") + "('"
                 + fts + "', 'row')");
         boolean listed = s.refusalAllowed && s.rnd.nextBoolean();
         if (listed) {
@@ -277,7 +284,7 @@ final class LeakVirtualTables {
         String pub = cols.fresh();
         String label = cols.fresh();
         String module = module(rnd, "rtree");
-        s.statement.execute("CREATE VIRTUAL TABLE " + quote(name) + " USING " + module + "(" + quote(id) + ", "
+        s.exec("CREATE VIRTUAL TABLE " + quote(name) + " USING " + module + "(" + quote(id) + ", "
                 + quote(cols.fresh()) + ", " + quote(cols.fresh()) + ", +" + quote(pub) + ", +" + quote(label) + ")");
         Category category = Category.values()[rnd.nextInt(3)];
         try (PreparedStatement ps = s.connection.prepareStatement("INSERT INTO " + quote(name) + " VALUES (?, ?, ?, ?, ?)")) {
