@@ -124,6 +124,13 @@ class LeakProperties {
             } catch (DbsyncException e) {
                 violations.add("FilterSpec.build() rejects a spec whose names SQLite reads as distinct: " + e);
             }
+            if (spec != null && schema.refused.isEmpty()) {
+                try {
+                    FilterValidator.validateAgainst(spec, source);
+                } catch (DbsyncException e) {
+                    violations.add("FilterValidator.validateAgainst rejects a spec production must accept: " + e);
+                }
+            }
             if (spec != null) {
                 Path out = dir.resolve("out.db");
                 RuntimeException thrown = null;
@@ -133,7 +140,7 @@ class LeakProperties {
                     thrown = e;
                 }
                 if (!schema.refused.isEmpty()) {
-                    LeakChecks.refusal(schema, thrown, dir, out, violations);
+                    LeakChecks.refusal(schema, thrown, dir, violations);
                 } else if (thrown != null) {
                     violations.add("production failed: " + thrown);
                 }
