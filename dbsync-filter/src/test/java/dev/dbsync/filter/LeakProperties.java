@@ -35,8 +35,8 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
  * runs 200 tries in {@code verify}; {@code -Ddbsync.leak.tries=N} sets its count, and
  * {@code -Pstress} (which sets {@code dbsync.stress}) runs 2,000:
  * <pre>
- * ./mvnw -B -o -q -pl dbsync-filter -am test -Dtest='LeakProperties' -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Ddbsync.leak.tries=2000
+ * ./mvnw -B -o -q -pl dbsync-filter -am test -Dtest='LeakProperties#noPrivateMarker*' \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Ddbsync.leak.tries=2000
  * </pre>
  */
 class LeakProperties {
