@@ -301,7 +301,8 @@ final class LeakSchema {
             published.put(SqliteNames.fold(name), name);
         }
         vectors.add("table " + SqliteNames.describe(name) + " " + category + (category == Category.PARTIAL && where
-                ? " WHERE" : "") + (p.withoutRowid ? " WITHOUT ROWID" : "") + ", id " + SqliteNames.describe(p.id)
+                ? " WHERE" : "") + (p.withoutRowid ? " WITHOUT ROWID" : "") + ", id " + SqliteNames.describe(p.id) + ", pub "
+                + SqliteNames.describe(p.pub)
                 + ", text columns " + p.columns.stream().map(SqliteNames::describe).toList()
                 + (category == Category.PARTIAL ? " listed " + p.listed : ""));
         plains.add(p);
