@@ -2,6 +2,7 @@ package dev.dbsync.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbsync.api.DbsyncException;
 import dev.dbsync.api.FilterSpec;
 import dev.dbsync.api.PartialTable;
 import java.io.IOException;
@@ -21,13 +22,26 @@ import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * Leak-proofness: random schemas and rows carry unique marker strings; after production the
  * raw bytes of the snapshot hold every published marker and no unpublished one. Each try's
  * schema, rows and spec derive from one random seed, reported by jqwik on failure.
+ *
+ * <p>The second property draws its names from {@link SqliteNames} (non-ASCII letters in both
+ * cases, characters Java folds onto ASCII, pairs of names SQLite keeps apart and Java merges)
+ * and adds FTS3/4/5 tables in every form and module quoting ({@link LeakVirtualTables}). It
+ * runs 200 tries in {@code verify}; {@code -Ddbsync.leak.tries=N} sets its count, and
+ * {@code -Pstress} (which sets {@code dbsync.stress}) runs 2,000:
+ * <pre>
+ * ./mvnw -B -o -q -pl dbsync-filter -am test -Dtest='LeakProperties#noPrivateMarker*' \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Ddbsync.leak.tries=2000
+ * </pre>
  */
 class LeakProperties {
+    /** Tries of {@link #noPrivateMarkerLeavesWhateverNamesAndVirtualTablesTheSourceUses} in {@code verify}. */
+    static final int NAMES_AND_VIRTUAL_TABLES_TRIES = 200;
 
     private enum Category { UNLISTED, FULL, FILTERED, PARTIAL }
 
@@ -65,6 +79,81 @@ class LeakProperties {
                     assertThat(bytes).as("unpublished marker").doesNotContain(cell.marker());
                 }
             }
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /**
+     * Names that SQLite keeps apart but Java's case folding merges, and virtual tables whose
+     * index or content comes from other tables: no marker the spec does not publish reaches the
+     * snapshot's bytes (searched case-insensitively: FTS stores lowercased tokens), its objects,
+     * its FTS indexes' terms or a MATCH; every published one does; and what must be refused
+     * (contentless FTS, external content over an unpublished table, read-only virtual tables, a
+     * view listed as a table) is refused with a specific exception naming it, writing nothing.
+     */
+    @Property(tries = NAMES_AND_VIRTUAL_TABLES_TRIES, shrinking = ShrinkingMode.OFF)
+    @AddLifecycleHook(LeakTries.class)
+    void noPrivateMarkerLeavesWhateverNamesAndVirtualTablesTheSourceUses(@ForAll long seed) throws Exception {
+        String violations = namesAndVirtualTablesViolations(seed);
+        if (violations != null) {
+            throw new AssertionError(violations);
+        }
+    }
+
+    /** One try of the names-and-virtual-tables property: null when it holds, else what failed. */
+    static String namesAndVirtualTablesViolations(long seed) throws Exception {
+        Random rnd = new Random(seed);
+        Path dir = Files.createTempDirectory("leak");
+        try {
+            Path source = dir.resolve("src.db");
+            LeakSchema schema;
+            try (Connection c = SqliteFiles.open(source); Statement s = c.createStatement()) {
+                if (rnd.nextBoolean()) {
+                    s.execute("PRAGMA journal_mode = WAL");
+                }
+                s.execute("PRAGMA synchronous = OFF");
+                c.setAutoCommit(false);
+                schema = LeakSchema.build(rnd, c, s);
+                c.commit();
+            }
+            List<String> violations = new ArrayList<>();
+            FilterSpec spec = null;
+            try {
+                spec = schema.spec.build();
+            } catch (DbsyncException e) {
+                violations.add("FilterSpec.build() rejects a spec whose names SQLite reads as distinct: " + e);
+            }
+            if (spec != null && schema.refused.isEmpty()) {
+                try {
+                    FilterValidator.validateAgainst(spec, source);
+                } catch (DbsyncException e) {
+                    violations.add("FilterValidator.validateAgainst rejects a spec production must accept: " + e);
+                }
+            }
+            if (spec != null) {
+                Path out = dir.resolve("out.db");
+                RuntimeException thrown = null;
+                try {
+                    SnapshotProducer.builder(source).build().produce(out, spec, 1);
+                } catch (RuntimeException e) {
+                    thrown = e;
+                }
+                if (!schema.refused.isEmpty()) {
+                    LeakChecks.refusal(schema, thrown, dir, violations);
+                } else if (thrown != null) {
+                    violations.add("production failed: " + thrown);
+                }
+                if (thrown == null) {
+                    LeakChecks.snapshot(schema, out, violations);
+                }
+            }
+            if (violations.isEmpty()) {
+                return null;
+            }
+            return "seed " + seed + ": " + violations.size() + " violation(s)\n  " + String.join("\n  ", violations)
+                    + "\nschema:\n  " + String.join("\n  ", schema.vectors) + "\nspec: "
+                    + (spec == null ? "(not built)" : spec);
         } finally {
             deleteTree(dir);
         }
