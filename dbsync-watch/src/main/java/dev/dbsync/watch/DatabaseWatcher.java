@@ -5,12 +5,16 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteCommitListener;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
+import dev.dbsync.watch.internal.SourceFileCheck;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +30,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * application's own connections by {@link #attachTo(Connection)} — wakes the watcher at once
  * for a commit made in this JVM. A change seen while the handler runs causes another round
  * afterwards, and a failed round is retried, so the last write is always handled.
+ *
+ * <p>A watcher built on a file ({@link #builder(Path)}) also follows the file itself, with
+ * {@code stat} calls only: when the path is replaced (renamed over, deleted and recreated) it
+ * reopens its connection and runs a round; while the path is gone it runs no round and reports
+ * it ({@link WatchStats#sourceError()}) until the file returns; and it cross-checks its detector:
+ * when the file or its {@code -wal} moves (size, modification time) and the detector sees no
+ * change for {@value #SILENT_POLLS_BEFORE_REOPEN} polls, it reopens its connection
+ * ({@link WatchStats#reopens()}). That last case is what a connection whose POSIX locks were
+ * dropped (another descriptor of the file closed in this process) looks like once a writer
+ * deleted the {@code -wal} it reads: it would never see a change again.
  *
  * <p>Debounce: two rounds start at least {@code debounce} apart. An isolated change is handled
  * at once; a burst of changes is coalesced into one more round after the window.
@@ -47,6 +61,9 @@ public final class DatabaseWatcher implements AutoCloseable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(200);
     /** Default debounce window, 200 ms. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(200);
+
+    /** Polls during which the file may move while the detector reports no change, before a reopen. */
+    public static final int SILENT_POLLS_BEFORE_REOPEN = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseWatcher.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -74,6 +91,8 @@ public final class DatabaseWatcher implements AutoCloseable {
     private final long intervalNanos;
     private final long debounceNanos;
     private final boolean runAtStart;
+    /** Null when the watcher was built on a connection factory: there is no file to follow. */
+    private final SourceFileCheck file;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -89,6 +108,14 @@ public final class DatabaseWatcher implements AutoCloseable {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong reloadNanos = new AtomicLong();
+    private final AtomicLong reopens = new AtomicLong();
+    private final AtomicLong replacements = new AtomicLong();
+    private volatile SeenChange lastChange;
+    private volatile String sourceError;
+
+    /** When a change was last seen, on the wall clock and on the monotonic one. */
+    private record SeenChange(Instant at, long nanos) {
+    }
 
     private DatabaseWatcher(Builder b) {
         this.name = b.name;
@@ -98,6 +125,7 @@ public final class DatabaseWatcher implements AutoCloseable {
         this.intervalNanos = b.interval.toNanos();
         this.debounceNanos = b.debounce.toNanos();
         this.runAtStart = b.runAtStart;
+        this.file = b.file == null ? null : new SourceFileCheck(b.file, SILENT_POLLS_BEFORE_REOPEN);
     }
 
     /**
@@ -112,7 +140,7 @@ public final class DatabaseWatcher implements AutoCloseable {
         config.setReadOnly(true);
         config.setBusyTimeout(5_000);
         String url = "jdbc:sqlite:" + database.toAbsolutePath();
-        return new Builder(() -> config.createConnection(url), database.getFileName().toString());
+        return new Builder(() -> config.createConnection(url), database.getFileName().toString(), database);
     }
 
     /**
@@ -124,7 +152,7 @@ public final class DatabaseWatcher implements AutoCloseable {
      * @return the builder
      */
     public static Builder builder(ConnectionFactory factory) {
-        return new Builder(Objects.requireNonNull(factory, "factory"), "database");
+        return new Builder(Objects.requireNonNull(factory, "factory"), "database", null);
     }
 
     /**
@@ -147,9 +175,15 @@ public final class DatabaseWatcher implements AutoCloseable {
             Connection connection = null;
             Long baseline = null;
             try {
-                connection = connections.open();
-                baseline = read(connection);
-            } catch (SQLException e) {
+                SourceFileCheck.Finding found = checkFile();
+                if (found != SourceFileCheck.Finding.WENT_MISSING) {
+                    if (file != null) {
+                        file.opening();
+                    }
+                    connection = connections.open();
+                    baseline = read(connection);
+                }
+            } catch (SQLException | IOException e) {
                 errors.incrementAndGet();
                 LOG.warn("watcher of {}: cannot read the change detector at start, will retry: {}", name, e.getMessage());
                 closeQuietly(connection);
@@ -245,11 +279,15 @@ public final class DatabaseWatcher implements AutoCloseable {
         }
     }
 
-    /** @return the counters at this moment */
+    /** @return the counters and state at this moment */
     public WatchStats stats() {
         long n = reloads.get();
+        SeenChange seen = lastChange;
         return new WatchStats(checks.get(), changes.get(), errors.get(), n,
-                n == 0 ? Duration.ZERO : Duration.ofNanos(reloadNanos.get() / n));
+                n == 0 ? Duration.ZERO : Duration.ofNanos(reloadNanos.get() / n), reopens.get(), replacements.get(),
+                Optional.ofNullable(seen).map(SeenChange::at),
+                Optional.ofNullable(seen).map(c -> Duration.ofNanos(System.nanoTime() - c.nanos())),
+                Optional.ofNullable(sourceError));
     }
 
     /**
@@ -326,16 +364,28 @@ public final class DatabaseWatcher implements AutoCloseable {
                     break;
                 }
                 try {
+                    SourceFileCheck.Finding found = checkFile();
+                    if (found != SourceFileCheck.Finding.PRESENT) {
+                        // replaced or gone: the connection reads a file no longer at the path
+                        closeQuietly(connection);
+                        connection = null;
+                        last = null;
+                        dirty = true;
+                    }
+                    if (found == SourceFileCheck.Finding.WENT_MISSING || found == SourceFileCheck.Finding.STILL_MISSING) {
+                        // no round until it returns, and no busier than one stat per interval
+                        nextRoundAllowed = System.nanoTime() + intervalNanos;
+                        continue;
+                    }
                     if (connection == null) {
+                        if (file != null) {
+                            file.opening();
+                        }
                         connection = connections.open();
                     }
                     long value = read(connection);
-                    if (last == null) {
-                        last = value;
-                    } else if (value != last) {
-                        changes.incrementAndGet();
-                        dirty = true;
-                    } else if (nudge && !dirty) {
+                    boolean changed = last != null && value != last;
+                    if (!changed && last != null && nudge && !dirty) {
                         // a commit hook fires just before the commit becomes visible: look again briefly
                         for (long ms : NUDGE_RECHECK_MILLIS) {
                             await(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms), false); // ends early on close
@@ -345,14 +395,32 @@ public final class DatabaseWatcher implements AutoCloseable {
                             long again = read(connection);
                             if (again != value) {
                                 value = again;
-                                changes.incrementAndGet();
-                                dirty = true;
+                                changed = true;
                                 break;
                             }
                         }
                     }
                     last = value;
-                } catch (SQLException e) {
+                    if (changed) {
+                        changes.incrementAndGet();
+                        sawChange();
+                        dirty = true;
+                    }
+                    if (file != null && file.stale(changed)) {
+                        long n = reopens.incrementAndGet();
+                        if (n == 1 || n % 100 == 0) {
+                            LOG.warn("watcher of {}: {} moved on disk ({}) but the change detector saw no change for {} "
+                                            + "polls; reopening its connection ({} reopens so far)", name, file.file(),
+                                    file.moved(), SILENT_POLLS_BEFORE_REOPEN, n);
+                        }
+                        closeQuietly(connection);
+                        connection = null;
+                        last = null;
+                        sawChange();
+                        dirty = true;
+                        continue; // the round runs on the new connection's first reading
+                    }
+                } catch (SQLException | IOException e) {
                     long n = errors.incrementAndGet();
                     if (n == 1 || n % 100 == 0) {
                         LOG.warn("watcher of {}: cannot read the change detector ({} errors so far): {}", name, n,
@@ -379,6 +447,43 @@ public final class DatabaseWatcher implements AutoCloseable {
         } finally {
             closeQuietly(connection);
         }
+    }
+
+    /**
+     * Polls the watched file (when there is one), logs a state change once and keeps the
+     * counters and {@link #sourceError} up to date.
+     */
+    private SourceFileCheck.Finding checkFile() throws IOException {
+        if (file == null) {
+            return SourceFileCheck.Finding.PRESENT;
+        }
+        SourceFileCheck.Finding found = file.poll();
+        switch (found) {
+            case WENT_MISSING -> {
+                sourceError = "database file " + file.file() + " is gone (deleted or renamed away)";
+                LOG.warn("watcher of {}: {}; no round runs until it returns", name, sourceError);
+            }
+            case RETURNED -> {
+                sourceError = null;
+                replacements.incrementAndGet();
+                sawChange();
+                LOG.info("watcher of {}: database file {} is back; reopening", name, file.file());
+            }
+            case REPLACED -> {
+                replacements.incrementAndGet();
+                sawChange();
+                LOG.info("watcher of {}: database file {} was replaced (file {}); reopening", name, file.file(),
+                        file.identities());
+            }
+            case PRESENT, STILL_MISSING -> {
+                // nothing new
+            }
+        }
+        return found;
+    }
+
+    private void sawChange() {
+        lastChange = new SeenChange(Instant.now(), System.nanoTime());
     }
 
     private long read(Connection connection) throws SQLException {
@@ -428,6 +533,7 @@ public final class DatabaseWatcher implements AutoCloseable {
     /** Builds a {@link DatabaseWatcher}; not thread-safe. */
     public static final class Builder {
         private final ConnectionFactory connections;
+        private final Path file;
         private String name;
         private ChangeDetector detector = ChangeDetector.DATA_VERSION;
         private ChangeHandler handler;
@@ -435,9 +541,10 @@ public final class DatabaseWatcher implements AutoCloseable {
         private Duration debounce = DEFAULT_DEBOUNCE;
         private boolean runAtStart;
 
-        private Builder(ConnectionFactory connections, String name) {
+        private Builder(ConnectionFactory connections, String name, Path file) {
             this.connections = connections;
             this.name = name;
+            this.file = file;
         }
 
         /** @param d the change detector (default {@link ChangeDetector#DATA_VERSION}) @return this builder */
