@@ -34,10 +34,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A watcher built on a file ({@link #builder(Path)}) also follows the file itself, with
  * {@code stat} calls only: when the path is replaced (renamed over, deleted and recreated) it
  * reopens its connection and runs a round; while the path is gone it runs no round and reports
- * it ({@link WatchStats#sourceError()}) until the file returns; and it cross-checks its detector:
- * when the file or its {@code -wal} moves (size, modification time) and the detector sees no
- * change for {@value #SILENT_POLLS_BEFORE_REOPEN} polls, it reopens its connection
- * ({@link WatchStats#reopens()}). That last case is what a connection whose POSIX locks were
+ * it ({@link WatchStats#sourceError()}) until the file returns; and it cross-checks its
+ * connection: when the file or its {@code -wal} moves (size, modification time) and the
+ * connection sees no commit ({@code PRAGMA data_version}, whatever the detector) for
+ * {@value #SILENT_POLLS_BEFORE_REOPEN} polls, it reopens its connection and runs a round
+ * ({@link WatchStats#reopens()}). A checkpoint without a write moves the file too: the round
+ * it costs finds nothing new. That last case is what a connection whose POSIX locks were
  * dropped (another descriptor of the file closed in this process) looks like once a writer
  * deleted the {@code -wal} it reads: it would never see a change again.
  *
@@ -108,10 +110,7 @@ public final class DatabaseWatcher implements AutoCloseable {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong reloadNanos = new AtomicLong();
-    private final AtomicLong reopens = new AtomicLong();
-    private final AtomicLong replacements = new AtomicLong();
     private volatile SeenChange lastChange;
-    private volatile String sourceError;
 
     /** When a change was last seen, on the wall clock and on the monotonic one. */
     private record SeenChange(Instant at, long nanos) {
@@ -125,7 +124,7 @@ public final class DatabaseWatcher implements AutoCloseable {
         this.intervalNanos = b.interval.toNanos();
         this.debounceNanos = b.debounce.toNanos();
         this.runAtStart = b.runAtStart;
-        this.file = b.file == null ? null : new SourceFileCheck(b.file, SILENT_POLLS_BEFORE_REOPEN);
+        this.file = b.file == null ? null : new SourceFileCheck(b.name, b.file, SILENT_POLLS_BEFORE_REOPEN);
     }
 
     /**
@@ -284,10 +283,11 @@ public final class DatabaseWatcher implements AutoCloseable {
         long n = reloads.get();
         SeenChange seen = lastChange;
         return new WatchStats(checks.get(), changes.get(), errors.get(), n,
-                n == 0 ? Duration.ZERO : Duration.ofNanos(reloadNanos.get() / n), reopens.get(), replacements.get(),
+                n == 0 ? Duration.ZERO : Duration.ofNanos(reloadNanos.get() / n),
+                file == null ? 0 : file.reopens(), file == null ? 0 : file.replacements(),
                 Optional.ofNullable(seen).map(SeenChange::at),
                 Optional.ofNullable(seen).map(c -> Duration.ofNanos(System.nanoTime() - c.nanos())),
-                Optional.ofNullable(sourceError));
+                file == null ? Optional.empty() : file.sourceError());
     }
 
     /**
@@ -352,6 +352,7 @@ public final class DatabaseWatcher implements AutoCloseable {
     private void loop(Connection firstConnection, Long baseline) {
         Connection connection = firstConnection;
         Long last = baseline;
+        Long lastDataVersion = null;
         // no baseline means the database could not be read at start: run a round once it can
         boolean dirty = runAtStart || baseline == null;
         long nextRoundAllowed = System.nanoTime();
@@ -370,6 +371,7 @@ public final class DatabaseWatcher implements AutoCloseable {
                         closeQuietly(connection);
                         connection = null;
                         last = null;
+                        lastDataVersion = null;
                         dirty = true;
                     }
                     if (found == SourceFileCheck.Finding.WENT_MISSING || found == SourceFileCheck.Finding.STILL_MISSING) {
@@ -383,8 +385,9 @@ public final class DatabaseWatcher implements AutoCloseable {
                         }
                         connection = connections.open();
                     }
+                    boolean firstReading = last == null;
                     long value = read(connection);
-                    boolean changed = last != null && value != last;
+                    boolean changed = !firstReading && value != last;
                     if (!changed && last != null && nudge && !dirty) {
                         // a commit hook fires just before the commit becomes visible: look again briefly
                         for (long ms : NUDGE_RECHECK_MILLIS) {
@@ -406,16 +409,20 @@ public final class DatabaseWatcher implements AutoCloseable {
                         sawChange();
                         dirty = true;
                     }
-                    if (file != null && file.stale(changed)) {
-                        long n = reopens.incrementAndGet();
-                        if (n == 1 || n % 100 == 0) {
-                            LOG.warn("watcher of {}: {} moved on disk ({}) but the change detector saw no change for {} "
-                                            + "polls; reopening its connection ({} reopens so far)", name, file.file(),
-                                    file.moved(), SILENT_POLLS_BEFORE_REOPEN, n);
-                        }
+                    // the cross-check asks whether the connection sees commits at all: data_version,
+                    // not a detector that ignores some writes on purpose (user_version, MAX(id)); the
+                    // file's stamp is taken again after a reading that saw a commit, or a connection's first
+                    boolean seen = changed || firstReading;
+                    if (file != null && detector != ChangeDetector.DATA_VERSION) {
+                        long v = ChangeDetector.DATA_VERSION.read(connection);
+                        seen = lastDataVersion == null || v != lastDataVersion;
+                        lastDataVersion = v;
+                    }
+                    if (file != null && file.stale(seen)) {
                         closeQuietly(connection);
                         connection = null;
                         last = null;
+                        lastDataVersion = null;
                         sawChange();
                         dirty = true;
                         continue; // the round runs on the new connection's first reading
@@ -431,6 +438,7 @@ public final class DatabaseWatcher implements AutoCloseable {
                     // readings of a new connection are not comparable with the old one's, and
                     // a change may have slipped by during the outage: run a round once it reads again
                     last = null;
+                    lastDataVersion = null;
                     dirty = true;
                     // and not before an interval: retrying at once would spin on a database that stays unreadable
                     nextRoundAllowed = System.nanoTime() + intervalNanos;
@@ -449,35 +457,14 @@ public final class DatabaseWatcher implements AutoCloseable {
         }
     }
 
-    /**
-     * Polls the watched file (when there is one), logs a state change once and keeps the
-     * counters and {@link #sourceError} up to date.
-     */
+    /** Polls the watched file, when there is one; a file replaced or back is a change seen. */
     private SourceFileCheck.Finding checkFile() throws IOException {
         if (file == null) {
             return SourceFileCheck.Finding.PRESENT;
         }
         SourceFileCheck.Finding found = file.poll();
-        switch (found) {
-            case WENT_MISSING -> {
-                sourceError = "database file " + file.file() + " is gone (deleted or renamed away)";
-                LOG.warn("watcher of {}: {}; no round runs until it returns", name, sourceError);
-            }
-            case RETURNED -> {
-                sourceError = null;
-                replacements.incrementAndGet();
-                sawChange();
-                LOG.info("watcher of {}: database file {} is back; reopening", name, file.file());
-            }
-            case REPLACED -> {
-                replacements.incrementAndGet();
-                sawChange();
-                LOG.info("watcher of {}: database file {} was replaced (file {}); reopening", name, file.file(),
-                        file.identities());
-            }
-            case PRESENT, STILL_MISSING -> {
-                // nothing new
-            }
+        if (found == SourceFileCheck.Finding.REPLACED || found == SourceFileCheck.Finding.RETURNED) {
+            sawChange();
         }
         return found;
     }

@@ -48,6 +48,8 @@ class DroppedLockTest {
             assertThat(awaitSeen(seen, 2)).as("second foreign write seen").isTrue();
             SqliteCli.run(db, "INSERT INTO posts(body) VALUES ('three');");
             assertThat(awaitSeen(seen, 3)).as("third foreign write seen").isTrue();
+            assertThat(w.stats().reopens()).as("reopened once, when the file moved unseen").isEqualTo(1);
+            assertThat(w.stats().sourceError()).isEmpty();
         }
     }
 

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The watcher's cross-check of the file at the watched path, polled once per check of the
@@ -13,9 +16,13 @@ import java.util.Optional;
  * no longer sees the database (e.g. it lost its locks and reads a deleted {@code -wal}).
  *
  * <p>A checkpoint without a write also moves the file; the reopen it causes costs one round that
- * finds nothing new. Used by one thread at a time; not thread-safe.
+ * finds nothing new. Each state change is logged once (repeated reopens: the first and every
+ * 100th). Polled by one thread at a time; the counters and {@link #sourceError()} may be read
+ * from any thread.
  */
 public final class SourceFileCheck {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.dbsync.watch.DatabaseWatcher");
+
     /** What a poll found. */
     public enum Finding {
         /** The file the connection was opened on is still there. */
@@ -30,8 +37,12 @@ public final class SourceFileCheck {
         RETURNED
     }
 
+    private final String name;
     private final Path file;
     private final int silentPollsBeforeReopen;
+    private final AtomicLong reopens = new AtomicLong();
+    private final AtomicLong replacements = new AtomicLong();
+    private volatile String sourceError;
     private FileStamp current;
     private FileStamp opened;
     private FileStamp baseline;
@@ -39,10 +50,12 @@ public final class SourceFileCheck {
     private boolean missing;
 
     /**
+     * @param name the watcher's name, for logs
      * @param file the watched database file
      * @param silentPollsBeforeReopen how many polls the file may move unseen by the detector
      */
-    public SourceFileCheck(Path file, int silentPollsBeforeReopen) {
+    public SourceFileCheck(String name, Path file, int silentPollsBeforeReopen) {
+        this.name = Objects.requireNonNull(name, "name");
         this.file = Objects.requireNonNull(file, "file");
         if (silentPollsBeforeReopen < 1) {
             throw new IllegalArgumentException("silentPollsBeforeReopen must be >= 1, got " + silentPollsBeforeReopen);
@@ -50,9 +63,19 @@ public final class SourceFileCheck {
         this.silentPollsBeforeReopen = silentPollsBeforeReopen;
     }
 
-    /** @return the watched file */
-    public Path file() {
-        return file;
+    /** @return reopens because the file moved while the detector was silent */
+    public long reopens() {
+        return reopens.get();
+    }
+
+    /** @return replacements of the file at the path, and returns after it was gone */
+    public long replacements() {
+        return replacements.get();
+    }
+
+    /** @return why the file cannot be watched now (it is gone), empty when it can */
+    public Optional<String> sourceError() {
+        return Optional.ofNullable(sourceError);
     }
 
     /**
@@ -65,16 +88,30 @@ public final class SourceFileCheck {
         Optional<FileStamp> stamp = FileStamp.of(file);
         if (stamp.isEmpty()) {
             current = null;
-            boolean was = missing;
+            if (missing) {
+                return Finding.STILL_MISSING;
+            }
             missing = true;
-            return was ? Finding.STILL_MISSING : Finding.WENT_MISSING;
+            sourceError = "database file " + file + " is gone (deleted or renamed away)";
+            LOG.warn("watcher of {}: {}; no round runs until it returns", name, sourceError);
+            return Finding.WENT_MISSING;
         }
+        FileStamp before = opened;
         current = stamp.get();
         if (missing) {
             missing = false;
+            sourceError = null;
+            replacements.incrementAndGet();
+            LOG.info("watcher of {}: database file {} is back; reopening", name, file);
             return Finding.RETURNED;
         }
-        return opened != null && !opened.sameFile(current) ? Finding.REPLACED : Finding.PRESENT;
+        if (before != null && !before.sameFile(current)) {
+            replacements.incrementAndGet();
+            LOG.info("watcher of {}: database file {} was replaced (file {} -> {}); reopening", name, file,
+                    before.fileKey(), current.fileKey());
+            return Finding.REPLACED;
+        }
+        return Finding.PRESENT;
     }
 
     /**
@@ -91,7 +128,8 @@ public final class SourceFileCheck {
     /**
      * Cross-checks a reading of the detector with the file.
      *
-     * @param detectorChanged whether the detector reported a change at this poll
+     * @param detectorChanged whether the connection saw a commit at this poll (or this was its
+     *     first reading): the file's stamp is taken again as the new reference
      * @return true when the file moved and the detector stayed silent for
      *     {@code silentPollsBeforeReopen} polls: the connection should be reopened
      * @throws IOException if the file's attributes cannot be read
@@ -110,16 +148,15 @@ public final class SourceFileCheck {
             silentPolls = 0;
             return false;
         }
-        return ++silentPolls >= silentPollsBeforeReopen;
-    }
-
-    /** @return what moved since the detector last saw a change, for a log line */
-    public String moved() {
-        return current == null || baseline == null ? "unknown" : current.movedSince(baseline);
-    }
-
-    /** @return the identity of the file at the last poll and of the one the connection was opened on */
-    public String identities() {
-        return (opened == null ? "?" : opened.fileKey()) + " -> " + (current == null ? "?" : current.fileKey());
+        if (++silentPolls < silentPollsBeforeReopen) {
+            return false;
+        }
+        long n = reopens.incrementAndGet();
+        if (n == 1 || n % 100 == 0) {
+            LOG.warn("watcher of {}: {} moved on disk ({}) but the change detector saw no change for {} polls; "
+                    + "reopening its connection ({} reopens so far)", name, file, current.movedSince(baseline),
+                    silentPolls, n);
+        }
+        return true;
     }
 }
