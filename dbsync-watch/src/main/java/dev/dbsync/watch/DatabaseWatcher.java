@@ -64,7 +64,7 @@ public final class DatabaseWatcher implements AutoCloseable {
     /** Default debounce window, 200 ms. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(200);
 
-    /** Polls during which the file may move while the detector reports no change, before a reopen. */
+    /** Polls during which the file may move while the connection sees no commit, before a reopen. */
     public static final int SILENT_POLLS_BEFORE_REOPEN = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseWatcher.class);

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * The watcher's cross-check of the file at the watched path, polled once per check of the
  * change detector (issue 17): whether the path is gone, back, or names another file than the
  * one the connection was opened on; and whether the file moved (size, modification time, its
- * {@code -wal}) for several polls while the detector saw no change, which means the connection
- * no longer sees the database (e.g. it lost its locks and reads a deleted {@code -wal}).
+ * {@code -wal}) for several polls while the connection saw no commit, which means the connection
+ * may no longer see the database (e.g. it lost its locks and reads a deleted {@code -wal}).
  *
  * <p>A checkpoint without a write also moves the file; the reopen it causes costs one round that
  * finds nothing new. Each state change is logged once (repeated reopens: the first and every
@@ -153,8 +153,9 @@ public final class SourceFileCheck {
         }
         long n = reopens.incrementAndGet();
         if (n == 1 || n % 100 == 0) {
-            LOG.warn("watcher of {}: {} moved on disk ({}) but the change detector saw no change for {} polls; "
-                    + "reopening its connection ({} reopens so far)", name, file, current.movedSince(baseline),
+            LOG.warn("watcher of {}: {} moved on disk ({}) but its connection saw no commit for {} polls "
+                    + "(lost locks, a deleted -wal, or a checkpoint); reopening it ({} reopens so far)", name, file,
+                    current.movedSince(baseline),
                     silentPolls, n);
         }
         return true;
