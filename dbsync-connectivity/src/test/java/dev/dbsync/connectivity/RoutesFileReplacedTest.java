@@ -54,6 +54,15 @@ class RoutesFileReplacedTest {
                 Thread.sleep(10);
             }
             assertThat(answer(router)).as("the route of the new file").isEqualTo("127.0.0.1:9002");
+            assertThat(router.status()).containsEntry("watch_replacements", 1L).doesNotContainKey("source_error");
+
+            Files.delete(file);
+            deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+            while (!router.status().containsKey("source_error") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(String.valueOf(router.status().get("source_error"))).contains(file.toString());
+            assertThat(answer(router)).as("the last routes read stay in force").isEqualTo("127.0.0.1:9002");
         }
     }
 
