@@ -37,8 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * it ({@link WatchStats#sourceError()}) until the file returns; and it cross-checks its
  * connection: when the file or its {@code -wal} moves (size, modification time) and the
  * connection sees no commit ({@code PRAGMA data_version}, whatever the detector) for
- * {@value #SILENT_POLLS_BEFORE_REOPEN} polls, it reopens its connection and runs a round
- * ({@link WatchStats#reopens()}). A checkpoint without a write moves the file too: the round
+ * {@value #SILENT_POLLS_BEFORE_REOPEN} polls and at least a second, it reopens its connection
+ * and runs a round ({@link WatchStats#reopens()}). A checkpoint without a write moves the file too: the round
  * it costs finds nothing new. That last case is what a connection whose POSIX locks were
  * dropped (another descriptor of the file closed in this process) looks like once a writer
  * deleted the {@code -wal} it reads: it would never see a change again.
@@ -64,7 +64,10 @@ public final class DatabaseWatcher implements AutoCloseable {
     /** Default debounce window, 200 ms. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(200);
 
-    /** Polls during which the file may move while the connection sees no commit, before a reopen. */
+    /**
+     * Polls (and at least one second) during which the file may move while the connection sees
+     * no commit, before a reopen.
+     */
     public static final int SILENT_POLLS_BEFORE_REOPEN = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseWatcher.class);

@@ -53,6 +53,34 @@ class DroppedLockTest {
         }
     }
 
+    @Test
+    void aDetectorThatIgnoresOtherWritesIsCrossCheckedWithDataVersion() throws Exception {
+        // the cross-check must not mistake ignored writes for a stale connection, nor miss a stale one
+        Path db = dir.resolve("bo.db");
+        SqliteCli.run(db, "PRAGMA journal_mode=WAL; CREATE TABLE posts(id INTEGER PRIMARY KEY, body TEXT);");
+        AtomicLong seen = new AtomicLong(-1);
+        try (DatabaseWatcher w = DatabaseWatcher.builder(db).detector(ChangeDetector.USER_VERSION)
+                .interval(Duration.ofMillis(20)).debounce(Duration.ZERO).onChange(r -> seen.set(userVersion(db)))
+                .build()) {
+            w.start();
+            try (InputStream in = Files.newInputStream(db)) {
+                assertThat(in.read()).isNotNegative();
+            }
+            for (int v = 1; v <= 3; v++) {
+                SqliteCli.run(db, "INSERT INTO posts(body) VALUES ('ignored'); PRAGMA user_version = " + v + ";");
+                assertThat(awaitSeen(seen, v)).as("user_version %d seen", v).isTrue();
+            }
+            assertThat(w.stats().reopens()).as("reopened once, when the file moved unseen").isEqualTo(1);
+        }
+    }
+
+    private static long userVersion(Path db) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            return rs.getLong(1);
+        }
+    }
+
     private static boolean awaitSeen(AtomicLong seen, long rows) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (seen.get() != rows && System.nanoTime() < deadline) {

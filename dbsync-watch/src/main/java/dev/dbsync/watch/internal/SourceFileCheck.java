@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,12 @@ public final class SourceFileCheck {
         RETURNED
     }
 
+    /**
+     * However short the interval, the file stays unseen this long before a reopen: a writer
+     * descheduled between writing its frames and publishing its commit is not a stale connection.
+     */
+    public static final long MIN_SILENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final String name;
     private final Path file;
     private final int silentPollsBeforeReopen;
@@ -47,6 +54,7 @@ public final class SourceFileCheck {
     private FileStamp opened;
     private FileStamp baseline;
     private int silentPolls;
+    private long silentSince;
     private boolean missing;
 
     /**
@@ -92,7 +100,7 @@ public final class SourceFileCheck {
                 return Finding.STILL_MISSING;
             }
             missing = true;
-            sourceError = "database file " + file + " is gone (deleted or renamed away)";
+            sourceError = "database file " + file + " is gone (deleted, renamed away, or not created yet)";
             LOG.warn("watcher of {}: {}; no round runs until it returns", name, sourceError);
             return Finding.WENT_MISSING;
         }
@@ -130,8 +138,9 @@ public final class SourceFileCheck {
      *
      * @param detectorChanged whether the connection saw a commit at this poll (or this was its
      *     first reading): the file's stamp is taken again as the new reference
-     * @return true when the file moved and the detector stayed silent for
-     *     {@code silentPollsBeforeReopen} polls: the connection should be reopened
+     * @return true when the file moved and the connection stayed silent for
+     *     {@code silentPollsBeforeReopen} polls and {@link #MIN_SILENCE_NANOS}: the connection
+     *     should be reopened
      * @throws IOException if the file's attributes cannot be read
      */
     public boolean stale(boolean detectorChanged) throws IOException {
@@ -148,7 +157,10 @@ public final class SourceFileCheck {
             silentPolls = 0;
             return false;
         }
-        if (++silentPolls < silentPollsBeforeReopen) {
+        if (++silentPolls == 1) {
+            silentSince = System.nanoTime();
+        }
+        if (silentPolls < silentPollsBeforeReopen || System.nanoTime() - silentSince < MIN_SILENCE_NANOS) {
             return false;
         }
         long n = reopens.incrementAndGet();
