@@ -38,10 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection: when the file or its {@code -wal} moves (size, modification time) and the
  * connection sees no commit ({@code PRAGMA data_version}, whatever the detector) for
  * {@value #SILENT_POLLS_BEFORE_REOPEN} polls and at least a second, it reopens its connection
- * and runs a round ({@link WatchStats#reopens()}). A checkpoint without a write moves the file too: the round
- * it costs finds nothing new. That last case is what a connection whose POSIX locks were
- * dropped (another descriptor of the file closed in this process) looks like once a writer
- * deleted the {@code -wal} it reads: it would never see a change again.
+ * and runs a round ({@link WatchStats#reopens()}). A checkpoint without a write moves the file
+ * too: the round it costs finds nothing new. That last case is what a connection whose POSIX
+ * locks were dropped (another descriptor of the file closed in this process) looks like once a
+ * writer deleted the {@code -wal} it reads: it would never see a change again.
  *
  * <p>Debounce: two rounds start at least {@code debounce} apart. An isolated change is handled
  * at once; a burst of changes is coalesced into one more round after the window.
