@@ -4,6 +4,7 @@ import dev.dbsync.api.DbsyncException;
 import dev.dbsync.api.Target;
 import dev.dbsync.connectivity.RouteException.Reason;
 import dev.dbsync.watch.DatabaseWatcher;
+import dev.dbsync.watch.WatchStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,8 @@ public final class Router implements AutoCloseable {
     private volatile ReloadState reloadState = new ReloadState(0, 0, null, null, null);
     // guarded by lock
     private RouteSet rows = RouteSet.EMPTY;
-    private DatabaseWatcher watcher;
+    // written under lock, read by status() without it
+    private volatile DatabaseWatcher watcher;
 
     /** Counters of the reloads, replaced as a whole. */
     private record ReloadState(long reloads, long failures, Instant lastReloadAt, String lastError, Instant lastErrorAt) {
@@ -336,7 +338,9 @@ public final class Router implements AutoCloseable {
      * The router's state as a JSON-ready map (strings, numbers, booleans, lists, maps):
      * {@code source}, {@code started}, {@code closed}, {@code reloads}, {@code reload_failures},
      * {@code last_reload_at} (ISO-8601, after the first reload), {@code last_error} and
-     * {@code last_error_at} (while the latest read failed), {@code routes} (each with
+     * {@code last_error_at} (while the latest read failed), while watching: {@code source_error}
+     * (while the routes file is gone), {@code watch_reopens} and {@code watch_replacements} (see
+     * {@link WatchStats}), {@code routes} (each with
      * {@code service_name}, {@code strategy}, {@code endpoint}, {@code updated_at},
      * {@code state} and, for factory strategies, {@code in_flight}), {@code problems} (each with
      * {@code service_name} and {@code reason}), {@code local_handlers} and {@code strategies}.
@@ -360,6 +364,13 @@ public final class Router implements AutoCloseable {
         if (r.lastError() != null) {
             s.put("last_error", r.lastError());
             s.put("last_error_at", r.lastErrorAt().toString());
+        }
+        DatabaseWatcher w = watcher;
+        if (w != null) {
+            WatchStats ws = w.stats();
+            ws.sourceError().ifPresent(e -> s.put("source_error", e));
+            s.put("watch_reopens", ws.reopens());
+            s.put("watch_replacements", ws.replacements());
         }
         s.put("routes", t.routeStatus(locals::containsKey));
         s.put("problems", t.problemStatus());

@@ -1,6 +1,9 @@
 package dev.dbsync.core;
 
+import dev.dbsync.watch.DatabaseWatcher;
+import dev.dbsync.watch.WatchStats;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,8 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Publisher meters in a Micrometer registry, all prefixed {@code dbsync.publisher}. Loaded only
- * when a registry is configured.
+ * Publisher meters in a Micrometer registry, prefixed {@code dbsync.publisher}, and those of its
+ * source's watcher, prefixed {@code dbsync.watch} and tagged with the source file's name
+ * ({@code dbsync_watch_reopens_total}, {@code dbsync_watch_replacements_total},
+ * {@code dbsync_watch_source_missing}, {@code dbsync_watch_last_change_age_seconds} in
+ * Prometheus). Loaded only when a registry is configured.
  */
 final class MicrometerPublisherMetrics implements PublisherMetrics {
     private final MeterRegistry registry;
@@ -40,6 +46,27 @@ final class MicrometerPublisherMetrics implements PublisherMetrics {
         }
         produceTime.record(nanos, TimeUnit.NANOSECONDS);
         snapshotBytes.set(bytes);
+    }
+
+    @Override
+    public void watching(String database, DatabaseWatcher watcher) {
+        // the registry holds the watcher weakly: the publisher owns it
+        FunctionCounter.builder("dbsync.watch.reopens", watcher, w -> w.stats().reopens())
+                .description("connections reopened because the source moved while the connection saw no commit")
+                .tag("database", database).register(registry);
+        FunctionCounter.builder("dbsync.watch.replacements", watcher, w -> w.stats().replacements())
+                .description("times the file at the source path was replaced, or came back after it was gone")
+                .tag("database", database).register(registry);
+        Gauge.builder("dbsync.watch.source.missing", watcher, w -> w.stats().sourceError().isPresent() ? 1 : 0)
+                .description("1 while the source file is gone").tag("database", database).register(registry);
+        Gauge.builder("dbsync.watch.last.change.age", watcher, MicrometerPublisherMetrics::lastChangeAgeSeconds)
+                .description("seconds since the watcher last saw a change of the source, -1 before the first")
+                .baseUnit("seconds").tag("database", database).register(registry);
+    }
+
+    private static double lastChangeAgeSeconds(DatabaseWatcher w) {
+        WatchStats s = w.stats();
+        return s.sinceLastChange().map(d -> d.toMillis() / 1000.0).orElse(-1.0);
     }
 
     @Override

@@ -101,6 +101,7 @@ public final class Publisher implements AutoCloseable {
         this.watcher = DatabaseWatcher.builder(source).name(source.getFileName().toString())
                 .interval(b.watchInterval).debounce(b.debounce).runAtStart(true).onChange(round -> produce())
                 .build();
+        metrics.watching(source.getFileName().toString(), watcher);
     }
 
     /**
@@ -262,8 +263,10 @@ public final class Publisher implements AutoCloseable {
      * @return a JSON-ready summary: {@code role}="publisher", {@code last_snapshot} (the meta
      *     fields), {@code transport}, {@code targets} (per target: strategy, endpoint, acked
      *     version and hash, confirmation, last attempt and error, consecutive failures), the
-     *     watcher's counters, {@code last_error} when the last production failed, and
-     *     {@code source_error} when the source cannot be read now (missing, not a database)
+     *     watcher's counters and when it last saw a change ({@code watch.last_change}, epoch
+     *     seconds, and {@code watch.last_change_age_ms}; absent before the first),
+     *     {@code last_error} when the last production failed, and {@code source_error} when the
+     *     source cannot be read now (gone, not a database)
      */
     public Map<String, Object> status() {
         Map<String, Object> s = new LinkedHashMap<>();
@@ -283,12 +286,18 @@ public final class Publisher implements AutoCloseable {
         if (lastProduceError != null) {
             s.put("last_error", lastProduceError);
         }
-        try {
-            ping();
-        } catch (DbsyncException e) {
-            // a deleted source may never fail a production: the watcher still reads the unlinked file
-            s.put("source_error", e.getMessage());
+        // no production runs while the source is gone: the watcher says so, and ping() says why
+        // a source that is there cannot be read
+        WatchStats w = watcher.stats();
+        Optional<String> sourceError = w.sourceError();
+        if (sourceError.isEmpty()) {
+            try {
+                ping();
+            } catch (DbsyncException e) {
+                sourceError = Optional.of(e.getMessage());
+            }
         }
+        sourceError.ifPresent(e -> s.put("source_error", e));
         scheduler.providerError().ifPresent(e -> s.put("target_provider_error", e));
         Map<String, Object> targets = new LinkedHashMap<>();
         for (DeliveryState d : scheduler.states()) {
@@ -308,10 +317,23 @@ public final class Publisher implements AutoCloseable {
             targets.put(d.target().name(), t);
         }
         s.put("targets", targets);
-        WatchStats w = watcher.stats();
-        s.put("watch", Map.of("checks", w.checks(), "changes", w.changes(), "errors", w.errors(),
-                "reloads", w.reloads(), "avg_reload_ms", w.averageReloadTime().toMillis()));
+        s.put("watch", watchStatus(w));
         return s;
+    }
+
+    private static Map<String, Object> watchStatus(WatchStats w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("checks", w.checks());
+        m.put("changes", w.changes());
+        m.put("errors", w.errors());
+        m.put("reloads", w.reloads());
+        m.put("avg_reload_ms", w.averageReloadTime().toMillis());
+        m.put("reopens", w.reopens());
+        m.put("replacements", w.replacements());
+        w.lastChange().ifPresent(t -> m.put("last_change", t.getEpochSecond()));
+        w.sinceLastChange().ifPresent(d -> m.put("last_change_age_ms", d.toMillis()));
+        w.sourceError().ifPresent(e -> m.put("source_missing", true));
+        return m;
     }
 
     /**

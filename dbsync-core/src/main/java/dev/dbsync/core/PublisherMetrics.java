@@ -1,5 +1,7 @@
 package dev.dbsync.core;
 
+import dev.dbsync.watch.DatabaseWatcher;
+
 /**
  * What a publisher reports to a metrics system. {@link #NONE} when no registry is configured,
  * so Micrometer stays an optional dependency.
@@ -14,6 +16,13 @@ interface PublisherMetrics {
 
     /** A push to {@code target} ended. */
     default void pushed(String target, long nanos, boolean ok) {
+    }
+
+    /**
+     * The publisher watches its source with {@code watcher}: its reopens, replacements, whether
+     * the source is gone and how old the last change seen is, read when the meters are.
+     */
+    default void watching(String database, DatabaseWatcher watcher) {
     }
 
     /** The delivery state of {@code target} changed. */

@@ -5,12 +5,16 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteCommitListener;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
+import dev.dbsync.watch.internal.SourceFileCheck;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +30,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * application's own connections by {@link #attachTo(Connection)} — wakes the watcher at once
  * for a commit made in this JVM. A change seen while the handler runs causes another round
  * afterwards, and a failed round is retried, so the last write is always handled.
+ *
+ * <p>A watcher built on a file ({@link #builder(Path)}) also follows the file itself, with
+ * {@code stat} calls only: when the path is replaced (renamed over, deleted and recreated) it
+ * reopens its connection and runs a round; while the path is gone it runs no round and reports
+ * it ({@link WatchStats#sourceError()}) until the file returns; and it cross-checks its
+ * connection: when the file or its {@code -wal} moves (size, modification time) and the
+ * connection sees no commit ({@code PRAGMA data_version}, whatever the detector) for
+ * {@value #SILENT_POLLS_BEFORE_REOPEN} polls and at least a second, it reopens its connection
+ * and runs a round ({@link WatchStats#reopens()}). A checkpoint without a write moves the file
+ * too: the round it costs finds nothing new. That last case is what a connection whose POSIX
+ * locks were dropped (another descriptor of the file closed in this process) looks like once a
+ * writer deleted the {@code -wal} it reads: it would never see a change again.
  *
  * <p>Debounce: two rounds start at least {@code debounce} apart. An isolated change is handled
  * at once; a burst of changes is coalesced into one more round after the window.
@@ -47,6 +63,12 @@ public final class DatabaseWatcher implements AutoCloseable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(200);
     /** Default debounce window, 200 ms. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(200);
+
+    /**
+     * Polls (and at least one second) during which the file may move while the connection sees
+     * no commit, before a reopen.
+     */
+    public static final int SILENT_POLLS_BEFORE_REOPEN = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseWatcher.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -74,6 +96,8 @@ public final class DatabaseWatcher implements AutoCloseable {
     private final long intervalNanos;
     private final long debounceNanos;
     private final boolean runAtStart;
+    /** Null when the watcher was built on a connection factory: there is no file to follow. */
+    private final SourceFileCheck file;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -89,6 +113,11 @@ public final class DatabaseWatcher implements AutoCloseable {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong reloadNanos = new AtomicLong();
+    private volatile SeenChange lastChange;
+
+    /** When a change was last seen, on the wall clock and on the monotonic one. */
+    private record SeenChange(Instant at, long nanos) {
+    }
 
     private DatabaseWatcher(Builder b) {
         this.name = b.name;
@@ -98,6 +127,7 @@ public final class DatabaseWatcher implements AutoCloseable {
         this.intervalNanos = b.interval.toNanos();
         this.debounceNanos = b.debounce.toNanos();
         this.runAtStart = b.runAtStart;
+        this.file = b.file == null ? null : new SourceFileCheck(b.name, b.file, SILENT_POLLS_BEFORE_REOPEN);
     }
 
     /**
@@ -112,7 +142,7 @@ public final class DatabaseWatcher implements AutoCloseable {
         config.setReadOnly(true);
         config.setBusyTimeout(5_000);
         String url = "jdbc:sqlite:" + database.toAbsolutePath();
-        return new Builder(() -> config.createConnection(url), database.getFileName().toString());
+        return new Builder(() -> config.createConnection(url), database.getFileName().toString(), database);
     }
 
     /**
@@ -124,7 +154,7 @@ public final class DatabaseWatcher implements AutoCloseable {
      * @return the builder
      */
     public static Builder builder(ConnectionFactory factory) {
-        return new Builder(Objects.requireNonNull(factory, "factory"), "database");
+        return new Builder(Objects.requireNonNull(factory, "factory"), "database", null);
     }
 
     /**
@@ -147,9 +177,15 @@ public final class DatabaseWatcher implements AutoCloseable {
             Connection connection = null;
             Long baseline = null;
             try {
-                connection = connections.open();
-                baseline = read(connection);
-            } catch (SQLException e) {
+                SourceFileCheck.Finding found = checkFile();
+                if (found != SourceFileCheck.Finding.WENT_MISSING) {
+                    if (file != null) {
+                        file.opening();
+                    }
+                    connection = connections.open();
+                    baseline = read(connection);
+                }
+            } catch (SQLException | IOException e) {
                 errors.incrementAndGet();
                 LOG.warn("watcher of {}: cannot read the change detector at start, will retry: {}", name, e.getMessage());
                 closeQuietly(connection);
@@ -245,11 +281,16 @@ public final class DatabaseWatcher implements AutoCloseable {
         }
     }
 
-    /** @return the counters at this moment */
+    /** @return the counters and state at this moment */
     public WatchStats stats() {
         long n = reloads.get();
+        SeenChange seen = lastChange;
         return new WatchStats(checks.get(), changes.get(), errors.get(), n,
-                n == 0 ? Duration.ZERO : Duration.ofNanos(reloadNanos.get() / n));
+                n == 0 ? Duration.ZERO : Duration.ofNanos(reloadNanos.get() / n),
+                file == null ? 0 : file.reopens(), file == null ? 0 : file.replacements(),
+                Optional.ofNullable(seen).map(SeenChange::at),
+                Optional.ofNullable(seen).map(c -> Duration.ofNanos(System.nanoTime() - c.nanos())),
+                file == null ? Optional.empty() : file.sourceError());
     }
 
     /**
@@ -314,6 +355,7 @@ public final class DatabaseWatcher implements AutoCloseable {
     private void loop(Connection firstConnection, Long baseline) {
         Connection connection = firstConnection;
         Long last = baseline;
+        Long lastDataVersion = null;
         // no baseline means the database could not be read at start: run a round once it can
         boolean dirty = runAtStart || baseline == null;
         long nextRoundAllowed = System.nanoTime();
@@ -326,16 +368,30 @@ public final class DatabaseWatcher implements AutoCloseable {
                     break;
                 }
                 try {
+                    SourceFileCheck.Finding found = checkFile();
+                    if (found != SourceFileCheck.Finding.PRESENT) {
+                        // replaced or gone: the connection reads a file no longer at the path
+                        closeQuietly(connection);
+                        connection = null;
+                        last = null;
+                        lastDataVersion = null;
+                        dirty = true;
+                    }
+                    if (found == SourceFileCheck.Finding.WENT_MISSING || found == SourceFileCheck.Finding.STILL_MISSING) {
+                        // no round until it returns, and no busier than one stat per interval
+                        nextRoundAllowed = System.nanoTime() + intervalNanos;
+                        continue;
+                    }
                     if (connection == null) {
+                        if (file != null) {
+                            file.opening();
+                        }
                         connection = connections.open();
                     }
+                    boolean firstReading = last == null;
                     long value = read(connection);
-                    if (last == null) {
-                        last = value;
-                    } else if (value != last) {
-                        changes.incrementAndGet();
-                        dirty = true;
-                    } else if (nudge && !dirty) {
+                    boolean changed = !firstReading && value != last;
+                    if (!changed && last != null && nudge && !dirty) {
                         // a commit hook fires just before the commit becomes visible: look again briefly
                         for (long ms : NUDGE_RECHECK_MILLIS) {
                             await(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms), false); // ends early on close
@@ -345,14 +401,36 @@ public final class DatabaseWatcher implements AutoCloseable {
                             long again = read(connection);
                             if (again != value) {
                                 value = again;
-                                changes.incrementAndGet();
-                                dirty = true;
+                                changed = true;
                                 break;
                             }
                         }
                     }
                     last = value;
-                } catch (SQLException e) {
+                    if (changed) {
+                        changes.incrementAndGet();
+                        sawChange();
+                        dirty = true;
+                    }
+                    // the cross-check asks whether the connection sees commits at all: data_version,
+                    // not a detector that ignores some writes on purpose (user_version, MAX(id)); the
+                    // file's stamp is taken again after a reading that saw a commit, or a connection's first
+                    boolean seen = changed || firstReading;
+                    if (file != null && detector != ChangeDetector.DATA_VERSION) {
+                        long v = ChangeDetector.DATA_VERSION.read(connection);
+                        seen = lastDataVersion == null || v != lastDataVersion;
+                        lastDataVersion = v;
+                    }
+                    if (file != null && file.stale(seen)) {
+                        closeQuietly(connection);
+                        connection = null;
+                        last = null;
+                        lastDataVersion = null;
+                        sawChange();
+                        dirty = true;
+                        continue; // the round runs on the new connection's first reading
+                    }
+                } catch (SQLException | IOException e) {
                     long n = errors.incrementAndGet();
                     if (n == 1 || n % 100 == 0) {
                         LOG.warn("watcher of {}: cannot read the change detector ({} errors so far): {}", name, n,
@@ -363,6 +441,7 @@ public final class DatabaseWatcher implements AutoCloseable {
                     // readings of a new connection are not comparable with the old one's, and
                     // a change may have slipped by during the outage: run a round once it reads again
                     last = null;
+                    lastDataVersion = null;
                     dirty = true;
                     // and not before an interval: retrying at once would spin on a database that stays unreadable
                     nextRoundAllowed = System.nanoTime() + intervalNanos;
@@ -379,6 +458,22 @@ public final class DatabaseWatcher implements AutoCloseable {
         } finally {
             closeQuietly(connection);
         }
+    }
+
+    /** Polls the watched file, when there is one; a file replaced or back is a change seen. */
+    private SourceFileCheck.Finding checkFile() throws IOException {
+        if (file == null) {
+            return SourceFileCheck.Finding.PRESENT;
+        }
+        SourceFileCheck.Finding found = file.poll();
+        if (found == SourceFileCheck.Finding.REPLACED || found == SourceFileCheck.Finding.RETURNED) {
+            sawChange();
+        }
+        return found;
+    }
+
+    private void sawChange() {
+        lastChange = new SeenChange(Instant.now(), System.nanoTime());
     }
 
     private long read(Connection connection) throws SQLException {
@@ -428,6 +523,7 @@ public final class DatabaseWatcher implements AutoCloseable {
     /** Builds a {@link DatabaseWatcher}; not thread-safe. */
     public static final class Builder {
         private final ConnectionFactory connections;
+        private final Path file;
         private String name;
         private ChangeDetector detector = ChangeDetector.DATA_VERSION;
         private ChangeHandler handler;
@@ -435,9 +531,10 @@ public final class DatabaseWatcher implements AutoCloseable {
         private Duration debounce = DEFAULT_DEBOUNCE;
         private boolean runAtStart;
 
-        private Builder(ConnectionFactory connections, String name) {
+        private Builder(ConnectionFactory connections, String name, Path file) {
             this.connections = connections;
             this.name = name;
+            this.file = file;
         }
 
         /** @param d the change detector (default {@link ChangeDetector#DATA_VERSION}) @return this builder */

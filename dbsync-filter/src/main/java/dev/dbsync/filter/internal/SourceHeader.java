@@ -1,34 +1,37 @@
 package dev.dbsync.filter.internal;
 
 import dev.dbsync.api.DbsyncException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.sqlite.SQLiteErrorCode;
 
-/** Reads the text encoding from a SQLite file's header, so the destination can match it. */
+/**
+ * Reads the text encoding of a source database, so the destination can match it (an attached
+ * database must use the encoding of {@code main}, so it is read before the source is attached).
+ *
+ * <p>Through SQLite ({@code PRAGMA encoding} on a read-only connection of its own), never with
+ * Java I/O: SQLite locks with POSIX advisory locks, and POSIX drops every lock a process holds on
+ * a file when the process closes <em>any</em> descriptor of it. A header read with
+ * {@code Files.newInputStream} once dropped the watcher's locks on a live source, and the next
+ * writer process to exit deleted the {@code -wal} the watcher was reading (issue 17). SQLite's
+ * own VFS defers closing a descriptor while another connection of the process holds a lock.
+ */
 final class SourceHeader {
     private SourceHeader() {
     }
 
-    static String encoding(Path source) {
-        byte[] header = new byte[100];
-        try (InputStream in = Files.newInputStream(source)) {
-            int n = in.readNBytes(header, 0, 100);
-            if (n == 0) {
-                return "UTF-8";
+    static String encoding(Path source) throws SQLException {
+        try (Connection c = SourceCatalog.openReadOnly(source);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA encoding")) {
+            return rs.next() ? rs.getString(1) : "UTF-8";
+        } catch (SQLException e) {
+            if (e.getErrorCode() == SQLiteErrorCode.SQLITE_NOTADB.code) {
+                throw new DbsyncException("source " + source + " is not a SQLite database", e);
             }
-            if (n < 100 || !new String(header, 0, 15, java.nio.charset.StandardCharsets.US_ASCII)
-                    .equals("SQLite format 3")) {
-                throw new DbsyncException("source " + source + " is not a SQLite database");
-            }
-        } catch (IOException e) {
-            throw new DbsyncException("cannot read source database " + source + ": " + e.getMessage(), e);
+            throw e;
         }
-        return switch (header[59]) {
-            case 2 -> "UTF-16le";
-            case 3 -> "UTF-16be";
-            default -> "UTF-8";
-        };
     }
 }
