@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -205,7 +207,16 @@ class ForeignWriterIT {
             served = serves(body);
         }
         assertThat(served).as("%s: row '%s' did not reach the front office within %s; front office at version %d, "
-                + "publisher status %s", what, body, PER_WRITE, fo.version(), bo.status()).isTrue();
+                + "source files %s, publisher status %s", what, body, PER_WRITE, fo.version(), sourceFiles(), bo.status())
+                .isTrue();
+    }
+
+    /** The source and its {@code -wal}, {@code -shm} and {@code -journal} files, as they are now. */
+    private List<String> sourceFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(source.getFileName().toString()))
+                    .sorted().toList();
+        }
     }
 
     private boolean serves(String body) throws SQLException {
