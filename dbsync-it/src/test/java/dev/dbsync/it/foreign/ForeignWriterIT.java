@@ -100,7 +100,7 @@ class ForeignWriterIT {
             write(Writer.SQLITE3_SHELL, mode, i, WRITES);
             maintain(i);
         }
-        assertEverythingServed();
+        assertEverythingServed(mode);
     }
 
     @ParameterizedTest
@@ -112,7 +112,7 @@ class ForeignWriterIT {
             write(Writer.PYTHON, mode, i, WRITES);
             maintain(i);
         }
-        assertEverythingServed();
+        assertEverythingServed(mode);
     }
 
     /** Depends on the watcher following a replaced source (issue 17, item 3). */
@@ -127,7 +127,7 @@ class ForeignWriterIT {
                 restore(mode, i / 3);
             }
         }
-        assertEverythingServed();
+        assertEverythingServed(mode);
     }
 
     private void start(JournalMode mode) throws Exception {
@@ -233,8 +233,12 @@ class ForeignWriterIT {
         }
     }
 
-    /** At the end the front office holds exactly the published rows, in order, and nothing private. */
-    private void assertEverythingServed() throws SQLException {
+    /**
+     * At the end the source is still in {@code mode}, and the front office holds exactly the
+     * published rows, in order, and nothing private.
+     */
+    private void assertEverythingServed(JournalMode mode) throws SQLException {
+        assertThat(foreign.sqlite3(source, "PRAGMA journal_mode")).as("the source's journal mode").isEqualTo(mode.pragma());
         List<String> bodies = new ArrayList<>();
         try (Connection c = fo.db().orElseThrow().getConnection(); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT body FROM posts ORDER BY id")) {
