@@ -1,5 +1,6 @@
 /**
- * Test fixtures shared by dbsync's test suites: a development PKI and a plain TLS-over-TCP transport. Not published.
+ * Test fixtures shared by dbsync's test suites: a development PKI, a plain TLS-over-TCP transport, and
+ * programs run as other processes (the {@code sqlite3} shell, {@code python3}). Not published.
  */
 module dev.dbsync.testkit {
     requires transitive dev.dbsync.api;

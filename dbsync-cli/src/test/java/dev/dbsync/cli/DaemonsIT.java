@@ -41,7 +41,7 @@ class DaemonsIT {
     Path dir;
 
     /** A command running on its own thread, as the daemon would in its JVM. */
-    private static final class Running {
+    static final class Running {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
         final AtomicInteger code = new AtomicInteger(-1);
@@ -209,13 +209,13 @@ class DaemonsIT {
         return r;
     }
 
-    private static long subscriberVersion(int port) {
+    static long subscriberVersion(int port) {
         Matcher m = Pattern.compile("\"last_version\" : (\\d+)").matcher(get(port, "/status"));
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     /** @return the body, the status code when it is not 200, or "" when nothing answers */
-    private static String get(int port, String path) {
+    static String get(int port, String path) {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
                     .openConnection();
@@ -247,13 +247,13 @@ class DaemonsIT {
         return condition.getAsBoolean();
     }
 
-    private static int freeUdpPort() throws IOException {
+    static int freeUdpPort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    private static int freeTcpPort() throws IOException {
+    static int freeTcpPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
