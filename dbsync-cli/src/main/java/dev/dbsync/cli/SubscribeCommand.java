@@ -87,7 +87,8 @@ final class SubscribeCommand implements Callable<Integer> {
             throw e;
         }
         out.printf("subscriber: %s on %s (%s, %s), serving %s%s%n", db, Inputs.hostPort(sub.localAddress()), t.name(),
-                clientCa == null ? "TLS" : "mutual TLS", sub.version() == 0 ? "nothing yet" : "version " + sub.version(),
+                clientCa == null ? "TLS" : "mutual TLS",
+                sub.servedMeta().map(m -> "version " + m.version() + " (" + m.shortHash() + ")").orElse("nothing yet"),
                 status == null ? "" : ", status on http://" + statusHost + ":" + status.port() + "/status");
         out.flush();
         StatusServer statusServer = status;
