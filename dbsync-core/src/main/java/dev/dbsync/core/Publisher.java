@@ -1,5 +1,6 @@
 package dev.dbsync.core;
 
+import dev.dbsync.api.DatabaseFileException;
 import dev.dbsync.api.DbsyncException;
 import dev.dbsync.api.FilterSpec;
 import dev.dbsync.api.SnapshotMeta;

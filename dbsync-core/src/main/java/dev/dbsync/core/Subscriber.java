@@ -1,5 +1,6 @@
 package dev.dbsync.core;
 
+import dev.dbsync.api.DatabaseFileException;
 import dev.dbsync.api.RejectReason;
 import dev.dbsync.api.Dbsync;
 import dev.dbsync.api.DbsyncException;

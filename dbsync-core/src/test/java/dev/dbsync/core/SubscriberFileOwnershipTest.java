@@ -1,5 +1,6 @@
 package dev.dbsync.core;
 
+import dev.dbsync.api.DatabaseFileException;
 import dev.dbsync.api.FilterSpec;
 import dev.dbsync.api.TargetProvider;
 import dev.dbsync.api.tls.TlsSettings;

@@ -5,7 +5,7 @@ import dev.dbsync.api.SnapshotMeta;
 import dev.dbsync.api.TargetProvider;
 import dev.dbsync.api.tls.TlsSettings;
 import dev.dbsync.api.transport.Endpoint;
-import dev.dbsync.core.DatabaseFileException;
+import dev.dbsync.api.DatabaseFileException;
 import dev.dbsync.core.Publisher;
 import dev.dbsync.core.SnapshotPusher;
 import dev.dbsync.core.Subscriber;

@@ -5,7 +5,7 @@ import dev.dbsync.api.SnapshotMeta;
 import dev.dbsync.api.Target;
 import dev.dbsync.api.TargetProvider;
 import dev.dbsync.api.tls.TlsSettings;
-import dev.dbsync.core.DatabaseFileException;
+import dev.dbsync.api.DatabaseFileException;
 import dev.dbsync.core.Publisher;
 import dev.dbsync.core.Transports;
 

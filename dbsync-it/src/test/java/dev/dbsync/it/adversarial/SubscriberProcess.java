@@ -1,7 +1,7 @@
 package dev.dbsync.it.adversarial;
 
 import dev.dbsync.api.tls.TlsSettings;
-import dev.dbsync.core.DatabaseFileException;
+import dev.dbsync.api.DatabaseFileException;
 import dev.dbsync.core.Subscriber;
 import dev.dbsync.core.Transports;
 

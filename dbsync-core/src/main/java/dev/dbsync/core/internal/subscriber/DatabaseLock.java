@@ -1,6 +1,6 @@
 package dev.dbsync.core.internal.subscriber;
 
-import dev.dbsync.core.DatabaseFileException;
+import dev.dbsync.api.DatabaseFileException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

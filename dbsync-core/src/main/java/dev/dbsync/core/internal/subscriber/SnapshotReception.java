@@ -91,7 +91,11 @@ final class SnapshotReception {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 // the descriptor that will hold the file while it is served, opened before any
                 // SQLite connection (the quick_check below, the readers after the swap) opens it
-                held[0] = ServedFile.open(temp);
+                try {
+                    held[0] = ServedFile.open(temp);
+                } catch (IOException e) {
+                    throw new LocalIoException(e);
+                }
                 FutureTask<Void> check = null;
                 try {
                     receive(reader, ch);

@@ -2,7 +2,7 @@ package dev.dbsync.core.internal.subscriber;
 
 import dev.dbsync.api.IntegrityException;
 import dev.dbsync.api.SnapshotMeta;
-import dev.dbsync.core.DatabaseFileException;
+import dev.dbsync.api.DatabaseFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;

@@ -1,6 +1,4 @@
-package dev.dbsync.core;
-
-import dev.dbsync.api.DbsyncException;
+package dev.dbsync.api;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -18,8 +16,8 @@ public class DatabaseFileException extends DbsyncException {
     public enum Problem {
         /**
          * A database exists at the path but no meta of ours lies beside it: another program
-         * wrote it. Serve it only by asking to adopt it ({@code --adopt},
-         * {@link Subscriber.Builder#adoptExisting(boolean)}).
+         * wrote it. Serve it only by asking to adopt it ({@code --adopt}, the subscriber
+         * builder's {@code adoptExisting(true)}).
          */
         NOT_OURS,
         /** The file does not start with the SQLite header {@code "SQLite format 3\0"}. */
