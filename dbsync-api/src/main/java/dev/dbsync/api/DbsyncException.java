@@ -10,6 +10,8 @@ package dev.dbsync.api;
  *   <li>{@link IntegrityException}: data arrived but does not match its declared size or hash.</li>
  *   <li>{@link TransportException}: the network or the peer failed; retrying may help.</li>
  *   <li>{@link TlsConfigException}: certificates or keys are missing or do not fit together.</li>
+ *   <li>{@link DatabaseFileException}: a database file is not dbsync's, not SQLite, or in use;
+ *       the operator must act (adopt it, move it, stop the other user).</li>
  * </ul>
  */
 public class DbsyncException extends RuntimeException {

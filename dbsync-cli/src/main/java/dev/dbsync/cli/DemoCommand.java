@@ -89,6 +89,7 @@ final class DemoCommand implements Callable<Integer> {
         report.setup(t.name(), mutual, dir, bo, counts(bo));
 
         SwapClock swaps = new SwapClock();
+        boolean queried;
         try (Subscriber fo = Subscriber.builder().dbPath(dir.resolve("fo").resolve("forum.db"))
                 .listen(new java.net.InetSocketAddress("127.0.0.1", 0)).tls(foTls).transport(t).build()) {
             fo.onSwap(() -> swaps.swapped(fo.version()));
@@ -113,9 +114,11 @@ final class DemoCommand implements Callable<Integer> {
                 if (!followWrites(bo, pub, fo, swaps, report)) {
                     return false;
                 }
-                return report.checks(fo.db().orElseThrow(), dir.resolve("fo").resolve("forum.db"), counts(bo));
+                queried = report.checks(fo.db().orElseThrow(), counts(bo));
             }
         }
+        // the subscriber and all its connections are closed: the file may now be read with Java I/O
+        return report.scan(dir.resolve("fo").resolve("forum.db")) && queried;
     }
 
     @SuppressWarnings("try") // the resource only needs closing

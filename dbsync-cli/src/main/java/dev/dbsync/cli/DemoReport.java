@@ -97,8 +97,8 @@ final class DemoReport {
         writes.add(w);
     }
 
-    /** Queries the front office and scans its file: nothing private may be there. */
-    boolean checks(DataSource fo, Path foFile, Map<String, Long> bo) throws SQLException, IOException {
+    /** Queries the front office: nothing private may be there. The file is scanned by {@link #scan}. */
+    boolean checks(DataSource fo, Map<String, Long> bo) throws SQLException {
         Map<String, Object> c = new LinkedHashMap<>();
         try (Connection conn = fo.getConnection()) {
             c.put("private_posts", count(conn, "SELECT COUNT(*) FROM posts WHERE visibility <> 'public'"));
@@ -109,19 +109,31 @@ final class DemoReport {
             c.put("users", count(conn, "SELECT COUNT(*) FROM users"));
             c.put("public_posts", count(conn, "SELECT COUNT(*) FROM posts"));
         }
-        c.put("secret_strings_in_file", secretsIn(foFile));
         boolean ok = (long) c.get("private_posts") == 0 && (long) c.get("emails") == 0
                 && (long) c.get("password_hashes") == 0 && (long) c.get("audit_log_tables") == 0
-                && (long) c.get("secret_strings_in_file") == 0 && (long) c.get("users") == bo.get("users");
+                && (long) c.get("users") == bo.get("users");
         data.put("checks", c);
         print("%nFront office checks:%n");
         print("  private posts                          %d%n", c.get("private_posts"));
         print("  users with an e-mail / password hash   %d / %d (of %d users)%n", c.get("emails"),
                 c.get("password_hashes"), c.get("users"));
         print("  audit_log table                        %s%n", (long) c.get("audit_log_tables") == 0 ? "absent" : "PRESENT");
-        print("  private strings in the FO's file       %d (e-mails, hashes, audit text, drafts)%n",
-                c.get("secret_strings_in_file"));
         return ok;
+    }
+
+    /**
+     * Scans the front office's file byte by byte for private strings. Call it once the
+     * subscriber is closed and every connection to the file too: it opens the file with Java I/O,
+     * and closing that descriptor while SQLite of this process has the file open would drop
+     * SQLite's locks on it.
+     */
+    @SuppressWarnings("unchecked")
+    boolean scan(Path foFile) throws IOException {
+        long found = secretsIn(foFile);
+        ((Map<String, Object>) data.computeIfAbsent("checks", k -> new LinkedHashMap<String, Object>()))
+                .put("secret_strings_in_file", found);
+        print("  private strings in the FO's file       %d (e-mails, hashes, audit text, drafts)%n", found);
+        return found == 0;
     }
 
     void failed(String why) {

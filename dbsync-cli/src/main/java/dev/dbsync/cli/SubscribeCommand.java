@@ -21,8 +21,14 @@ final class SubscribeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--db", required = true, paramLabel = "PATH", description = "The served database file.")
+    @Option(names = "--db", required = true, paramLabel = "PATH", description = "The served database file. An "
+            + "existing file is served only if dbsync wrote it (PATH.meta.json beside it) or with --adopt; one "
+            + "subscriber or publisher at a time (lock file PATH.lock).")
     Path db;
+
+    @Option(names = "--adopt", description = "Serve an existing SQLite database at --db that dbsync did not write "
+            + "as version 0, until the first snapshot replaces it. Without it such a file is refused and left as it is.")
+    boolean adopt;
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", description = "Where to listen (UDP), e.g. 0.0.0.0:9443.")
     String listen;
@@ -61,7 +67,7 @@ final class SubscribeCommand implements Callable<Integer> {
         Transport t = Inputs.transport(transport);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Subscriber.Builder b = Subscriber.builder().dbPath(db).listen(listen).tls(tls).transport(t)
-                .meterRegistry(registry);
+                .meterRegistry(registry).adoptExisting(adopt);
         if (maxAge != null) {
             b.maxAge(Inputs.duration(maxAge, "--max-age"));
         }
@@ -81,7 +87,8 @@ final class SubscribeCommand implements Callable<Integer> {
             throw e;
         }
         out.printf("subscriber: %s on %s (%s, %s), serving %s%s%n", db, Inputs.hostPort(sub.localAddress()), t.name(),
-                clientCa == null ? "TLS" : "mutual TLS", sub.version() == 0 ? "nothing yet" : "version " + sub.version(),
+                clientCa == null ? "TLS" : "mutual TLS",
+                sub.servedMeta().map(m -> "version " + m.version() + " (" + m.shortHash() + ")").orElse("nothing yet"),
                 status == null ? "" : ", status on http://" + statusHost + ":" + status.port() + "/status");
         out.flush();
         StatusServer statusServer = status;

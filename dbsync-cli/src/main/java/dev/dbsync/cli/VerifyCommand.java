@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
@@ -32,6 +33,16 @@ import java.util.concurrent.Callable;
 /**
  * {@code dbsync verify}: integrity check, SHA-256 and size of a database file, and the meta it
  * is served (or published) under when a {@code <file>.meta.json} lies beside it.
+ *
+ * <p>The file is often one a running subscriber serves. Reading it with Java I/O here is safe
+ * for that subscriber: POSIX drops the locks of the process that closes a descriptor, and this
+ * is another process (a close here never touches the subscriber's locks; its connections are
+ * {@code immutable=1} and hold none anyway). Within this process the order keeps the rule that
+ * nothing closes a Java descriptor of a file SQLite has open: the hash is computed and its
+ * descriptor closed <em>before</em> the SQLite connection of the integrity check opens the file
+ * (read-only and {@code immutable=1}: it takes no lock and writes nothing). The one thing a
+ * concurrent swap can do is replace the file between the two reads; the file's identity is
+ * compared before and after, and a change is reported as a problem (run it again).
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Checks a SQLite file (PRAGMA integrity_check), prints its SHA-256 and size, and the served meta "
@@ -55,8 +66,11 @@ final class VerifyCommand implements Callable<Integer> {
         List<String> problems = new ArrayList<>();
         long size;
         String hash;
+        Object identity;
         try {
+            identity = identity(file);
             size = Files.size(file);
+            // Java I/O first, closed before SQLite opens the file below (see the class comment)
             hash = sha256(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
@@ -64,6 +78,13 @@ final class VerifyCommand implements Callable<Integer> {
         String integrity = integrity(file);
         if (!"ok".equals(integrity)) {
             problems.add("integrity check: " + integrity);
+        }
+        try {
+            if (!identity.equals(identity(file))) {
+                problems.add("the file was replaced while it was checked (a swap?): run verify again");
+            }
+        } catch (IOException e) {
+            problems.add("the file disappeared while it was checked: " + e.getMessage());
         }
         Path metaFile = file.resolveSibling(file.getFileName() + ".meta.json");
         Map<String, Object> meta = Files.isRegularFile(metaFile) ? readMeta(metaFile, problems) : Map.of();
@@ -105,6 +126,12 @@ final class VerifyCommand implements Callable<Integer> {
         }
         w.flush();
         return ok ? Main.OK : Main.FAILURE;
+    }
+
+    /** @return what identifies the file (its inode), or its modification time where there is no key */
+    private static Object identity(Path file) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        return a.fileKey() != null ? a.fileKey() : a.lastModifiedTime();
     }
 
     static String sha256(Path file) throws IOException {

@@ -180,6 +180,58 @@ class DaemonsIT {
     }
 
     @Test
+    void subscribeRefusesAFileItDidNotWriteUnlessAdoptedAndOneFileServesOneSubscriber() throws Exception {
+        Path certs = dir.resolve("certs");
+        assertThat(CliRun.of("gencerts", "--out", certs.toString()).code()).isZero();
+        Path fo = Files.createDirectories(dir.resolve("fo")).resolve("forum.db");
+        ForumDatabase.create(fo); // somebody else's database at the path
+        String foreign = VerifyCommand.sha256(fo);
+        Path meta = Path.of(fo + ".meta.json");
+        int statusPort = freeTcpPort();
+        String[] args = {"subscribe", "--db", fo.toString(), "--listen", "127.0.0.1:" + freeUdpPort(),
+            "--cert", certs.resolve("server.pem").toString(), "--key", certs.resolve("server.key").toString(),
+            "--status-port", String.valueOf(statusPort)};
+
+        CliRun refused = CliRun.of(args);
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err().strip()).doesNotContain("\n").startsWith("dbsync subscribe: " + fo)
+                .contains("not written by dbsync").contains("--adopt");
+        assertThat(VerifyCommand.sha256(fo)).isEqualTo(foreign);
+        assertThat(meta).doesNotExist();
+
+        Running adopted = new Running("subscribe-adopt", append(args, "--adopt"));
+        try {
+            assertThat(eventually(() -> get(statusPort, "/status").contains("\"has_db\" : true")))
+                    .as("serves the adopted file: " + adopted.out + adopted.err).isTrue();
+            assertThat(subscriberVersion(statusPort)).isZero();
+            assertThat(eventually(() -> adopted.out.toString().contains("serving version 0 (" + foreign.substring(0, 12))))
+                    .as("says what it serves: " + adopted.out).isTrue();
+            assertThat(meta).exists();
+            CliRun second = CliRun.of("subscribe", "--db", fo.toString(), "--listen", "127.0.0.1:" + freeUdpPort(),
+                    "--cert", certs.resolve("server.pem").toString(), "--key", certs.resolve("server.key").toString());
+            assertThat(second.code()).isEqualTo(1);
+            assertThat(second.err().strip()).doesNotContain("\n").contains("is in use")
+                    .contains(fo + ".lock").contains("subscriber (process ");
+            assertThat(adopted.stop()).isZero();
+        } finally {
+            if (adopted.thread.isAlive()) {
+                adopted.stop();
+            }
+        }
+        assertThat(VerifyCommand.sha256(fo)).as("adopting does not change the file").isEqualTo(foreign);
+
+        Path text = Files.writeString(dir.resolve("fo").resolve("notes.db"), "not a database\n".repeat(100));
+        for (String adopt : new String[] {"--db", "--adopt"}) {
+            String[] textArgs = {"subscribe", "--db", text.toString(), "--listen", "127.0.0.1:" + freeUdpPort(),
+                "--cert", certs.resolve("server.pem").toString(), "--key", certs.resolve("server.key").toString()};
+            CliRun notSqlite = CliRun.of(adopt.equals("--adopt") ? append(textArgs, "--adopt") : textArgs);
+            assertThat(notSqlite.code()).isEqualTo(1);
+            assertThat(notSqlite.err().strip()).doesNotContain("\n").contains(text + " is not a SQLite database");
+            assertThat(Files.readString(text)).isEqualTo("not a database\n".repeat(100));
+        }
+    }
+
+    @Test
     void badDaemonConfigurationIsAUsageError() throws Exception {
         Path certs = dir.resolve("certs");
         assertThat(CliRun.of("gencerts", "--out", certs.toString()).code()).isZero();

@@ -22,6 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * interrupt threads (kwik wakes a stream's blocked reader or writer with an interrupt that can
  * arrive after the read returned). One stray interrupt must cost at most its own push, never
  * every push of the version. Reads seek and read under the file's lock.
+ *
+ * <p>Opening and closing this Java descriptor is safe where it would not be on a served
+ * database: the save path is the publisher's own file, which no SQLite connection of this
+ * process opens once it is renamed in (the producer writes the {@code .next} file through
+ * SQLite and closes that connection before hashing and renaming it), and no subscriber of any
+ * process can serve the same path (both take the lock {@code <savePath>.lock}). So closing it
+ * drops no SQLite lock. (A file a subscriber serves is read only through its
+ * {@code ServedFile}.)
  */
 final class PublishedSnapshot {
     private final SnapshotMeta meta;

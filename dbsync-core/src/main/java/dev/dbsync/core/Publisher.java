@@ -1,5 +1,6 @@
 package dev.dbsync.core;
 
+import dev.dbsync.api.DatabaseFileException;
 import dev.dbsync.api.DbsyncException;
 import dev.dbsync.api.FilterSpec;
 import dev.dbsync.api.SnapshotMeta;
@@ -7,6 +8,7 @@ import dev.dbsync.api.TargetProvider;
 import dev.dbsync.api.tls.TlsSettings;
 import dev.dbsync.api.transport.Transport;
 import dev.dbsync.api.transport.TransportOptions;
+import dev.dbsync.core.internal.subscriber.DatabaseLock;
 import dev.dbsync.watch.DatabaseWatcher;
 import dev.dbsync.watch.WatchStats;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -77,6 +79,8 @@ public final class Publisher implements AutoCloseable {
     private volatile SnapshotMeta last;
     private volatile String lastProduceError;
     private long sequence;
+    /** The save path's lock, held from start to close; guarded by {@link #lock}. */
+    private DatabaseLock saveLock;
     private boolean started;
     private boolean closed;
 
@@ -123,6 +127,8 @@ public final class Publisher implements AutoCloseable {
      * a back-office write. Idempotent.
      *
      * @throws DbsyncException if the save path's directory cannot be used
+     * @throws DatabaseFileException ({@code IN_USE}) if another publisher or a subscriber, in this
+     *     process or another, uses the save path (its lock file {@code <savePath>.lock} is held)
      * @throws IllegalStateException if the publisher was closed
      */
     public void start() {
@@ -133,6 +139,7 @@ public final class Publisher implements AutoCloseable {
             if (started) {
                 return;
             }
+            saveLock = DatabaseLock.acquire(savePath, "publisher");
             started = true;
         }
         removeLeftovers();
@@ -355,6 +362,11 @@ public final class Publisher implements AutoCloseable {
             Files.deleteIfExists(nextPath);
         } catch (IOException e) {
             LOG.debug("cannot remove {}", nextPath, e);
+        }
+        synchronized (lock) {
+            if (saveLock != null) {
+                saveLock.close();
+            }
         }
     }
 

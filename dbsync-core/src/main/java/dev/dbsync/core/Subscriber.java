@@ -1,5 +1,6 @@
 package dev.dbsync.core;
 
+import dev.dbsync.api.DatabaseFileException;
 import dev.dbsync.api.RejectReason;
 import dev.dbsync.api.Dbsync;
 import dev.dbsync.api.DbsyncException;
@@ -48,6 +49,15 @@ import javax.sql.DataSource;
  * whose hash matches the file (a file matching none is moved aside and reported in
  * {@link #status()}).
  *
+ * <p>Ownership: the subscriber never adopts or destroys a file it did not write. A database
+ * found at the path without a meta of ours is refused unless {@link Builder#adoptExisting(boolean)}
+ * asks to serve it as version 0; a file that is not SQLite is refused and never renamed. One
+ * subscriber or publisher at a time uses a file: {@link #start()} takes an OS lock on
+ * {@code <db>.lock} beside it (released by {@link #close()}, or by the OS when the process dies).
+ * The served file is read with Java I/O only through one descriptor opened before SQLite opens
+ * it and closed after the last connection to it closed (POSIX would drop SQLite's locks
+ * otherwise).
+ *
  * <p>Thread-safe. Swaps are serialized; {@link #onSwap(Runnable)} callbacks run synchronously
  * on the receiving thread, in registration order, before the publisher is acknowledged.
  */
@@ -74,10 +84,16 @@ public final class Subscriber implements AutoCloseable {
     }
 
     /**
-     * Serves the database found at the path (if its meta checks out), then starts listening.
+     * Takes the database's lock file ({@code <db>.lock}), serves the database found at the path
+     * (if its meta checks out, or it is adopted), then starts listening. On failure nothing is
+     * held and the database is untouched.
      *
      * @return this subscriber
      * @throws IllegalStateException if already started
+     * @throws DatabaseFileException if another subscriber or publisher uses the file
+     *     ({@code IN_USE}), the file is not SQLite ({@code NOT_SQLITE}), it has no meta of ours
+     *     and {@link Builder#adoptExisting(boolean)} was not asked ({@code NOT_OURS}), or it fails
+     *     its check when adopted ({@code CORRUPT})
      * @throws dev.dbsync.api.TransportException if the address cannot be bound
      * @throws java.io.UncheckedIOException if the database's directory cannot be used
      */
@@ -190,6 +206,7 @@ public final class Subscriber implements AutoCloseable {
         private int maxIdleConnections = 16;
         private Object meterRegistry;
         private Consumer<SwapStep> swapHook = s -> { };
+        private boolean adoptExisting;
 
         private Builder() {
         }
@@ -284,6 +301,23 @@ public final class Subscriber implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether a SQLite database found at {@link #dbPath(Path)} without a meta of ours (no
+         * {@code <db>.meta.json} beside it: another program wrote it) is served as version 0
+         * until the first snapshot replaces it. Default false: such a file is refused at
+         * {@link Subscriber#start()} with a {@link DatabaseFileException} ({@code NOT_OURS}) and
+         * left untouched, so that a mistyped path never serves, then overwrites, somebody
+         * else's database. Once adopted, its meta is written and later starts need no option.
+         * A file that is not SQLite is refused either way.
+         *
+         * @param adopt true to serve such a database
+         * @return this
+         */
+        public Builder adoptExisting(boolean adopt) {
+            this.adoptExisting = adopt;
+            return this;
+        }
+
         /** Test hook: called after each durable step of a swap. */
         Builder swapHook(Consumer<SwapStep> hook) {
             this.swapHook = hook;
@@ -315,7 +349,7 @@ public final class Subscriber implements AutoCloseable {
             Transport t = transport != null ? transport : Transports.preferred();
             return new Subscriber(new SubscriberConfig(dbPath.toAbsolutePath(), listen, tls, t,
                     Optional.ofNullable(maxAge), maxSnapshotSize, stallTimeout, maxConnections, maxConcurrentReceives,
-                    minFreeSpace, maxIdleConnections, meterRegistry, swapHook));
+                    minFreeSpace, maxIdleConnections, meterRegistry, swapHook, adoptExisting));
         }
     }
 }

@@ -61,20 +61,22 @@ abstract class SubscriberDurabilitySuite extends SubscriberContract {
         Files.write(db.resolveSibling("public.db.meta.json.tmp"), new byte[10]);
         Files.write(db.resolveSibling("unrelated.txt"), new byte[1]);
         start();
-        assertThat(filesIn(db.getParent())).containsExactly("unrelated.txt");
+        assertThat(filesIn(db.getParent())).containsExactly("public.db.lock", "unrelated.txt");
     }
 
     @Test
-    void anExistingDatabaseWithoutMetaIsServedAsVersionZero() throws Exception {
+    void anExistingDatabaseWithoutMetaIsServedAsVersionZeroWhenAdopted() throws Exception {
         Snap existing = snapshot(7);
         Files.copy(existing.file(), db);
-        Subscriber s = start();
+        Subscriber s = start(b -> b.adoptExisting(true));
         assertThat(s.version()).isZero();
         assertThat(s.servedMeta().orElseThrow().hash()).isEqualTo(existing.meta().hash());
         assertThat(servedRowsVersion(s)).isEqualTo(7);
         assertThat(s.lastSwapAt()).isZero();
         assertThat(s.status()).containsEntry("has_db", true).doesNotContainKey("age_seconds");
         assertThat(push(s, snapshot(1)).outcome()).isEqualTo(PushResult.Outcome.SWAPPED);
+        s.close();
+        assertThat(start().version()).as("once adopted, its meta is ours: no option needed").isEqualTo(1);
     }
 
     @Test
@@ -89,7 +91,8 @@ abstract class SubscriberDurabilitySuite extends SubscriberContract {
         assertThat(s.version()).isZero();
         assertThatThrownBy(s::ping).hasMessageStartingWith("no snapshot");
         assertThat((String) s.status().get("recovery_problem")).contains("matches no persisted meta");
-        assertThat(filesIn(db.getParent())).singleElement().asString().startsWith("public.db.mismatch-");
+        assertThat(filesIn(db.getParent())).hasSize(2).contains("public.db.lock")
+                .anySatisfy(f -> assertThat(f).startsWith("public.db.mismatch-"));
         assertThat(push(s, snapshot(2)).outcome()).isEqualTo(PushResult.Outcome.SWAPPED);
     }
 
@@ -121,7 +124,7 @@ abstract class SubscriberDurabilitySuite extends SubscriberContract {
                     assertThat(Snapshots.wholeVersion(c)).isEqualTo(expected);
                 }
                 assertThat(filesIn(stepDb.getParent())).as("files after a crash at " + step)
-                        .isEqualTo(List.of("public.db", "public.db.meta.json"));
+                        .isEqualTo(List.of("public.db", "public.db.lock", "public.db.meta.json"));
                 assertThat(Files.readString(stepDb.resolveSibling("public.db.meta.json"))).contains(served.hash());
             }
         }

@@ -76,7 +76,7 @@ abstract class SubscriberProtocolSuite extends SubscriberContract {
         assertThat(meters.get("dbsync.subscriber.receive").timer().count()).isEqualTo(1);
         assertThat(meters.get("dbsync.subscriber.verify").timer().count()).isEqualTo(1);
         assertThat(meters.get("dbsync.subscriber.staleness").gauge().value()).isBetween(0.0, 5.0);
-        assertThat(filesIn(db.getParent())).containsExactly("public.db", "public.db.meta.json");
+        assertThat(filesIn(db.getParent())).containsExactly("public.db", "public.db.lock", "public.db.meta.json");
     }
 
     @Test
@@ -170,7 +170,7 @@ abstract class SubscriberProtocolSuite extends SubscriberContract {
         assertThatThrownBy(() -> push(full, v1)).isInstanceOfSatisfying(SnapshotRejectedException.class,
                 e -> assertThat(e.reason()).isEqualTo(RejectReason.INSUFFICIENT_DISK));
         assertThat(full.db()).isEmpty();
-        assertThat(filesIn(db.getParent())).isEmpty();
+        assertThat(filesIn(db.getParent())).containsExactly("public.db.lock");
     }
 
     /** A snapshot of {@code version} plus 2 MB of rows that every version shares. */
@@ -255,7 +255,7 @@ abstract class SubscriberProtocolSuite extends SubscriberContract {
                         e -> assertThat(e.reason()).isEqualTo(RejectReason.HASH_MISMATCH));
         assertThat(s.version()).isEqualTo(1);
         assertThat(servedRowsVersion(s)).isEqualTo(1);
-        assertThat(filesIn(db.getParent())).containsExactly("public.db", "public.db.meta.json");
+        assertThat(filesIn(db.getParent())).containsExactly("public.db", "public.db.lock", "public.db.meta.json");
     }
 
     @Test
@@ -270,7 +270,7 @@ abstract class SubscriberProtocolSuite extends SubscriberContract {
                             e -> assertThat(e.reason()).isEqualTo(RejectReason.SIZE_MISMATCH));
         }
         assertThat(s.db()).isEmpty();
-        assertThat(filesIn(db.getParent())).isEmpty();
+        assertThat(filesIn(db.getParent())).containsExactly("public.db.lock");
     }
 
     @Test
@@ -347,7 +347,7 @@ abstract class SubscriberProtocolSuite extends SubscriberContract {
         assertThat(s.version()).isEqualTo(1);
         await("temp files to be removed", () -> {
             try {
-                return filesIn(db.getParent()).equals(List.of("public.db", "public.db.meta.json"));
+                return filesIn(db.getParent()).equals(List.of("public.db", "public.db.lock", "public.db.meta.json"));
             } catch (Exception e) {
                 return false;
             }
@@ -413,7 +413,7 @@ abstract class SubscriberProtocolSuite extends SubscriberContract {
         assertThat(Snapshots.sha256(db)).isEqualTo(snaps.get(7).meta().hash());
         List<Long> order = swaps.stream().map(Long::parseLong).toList();
         assertThat(order).isSorted().doesNotHaveDuplicates().endsWith(8L);
-        assertThat(filesIn(db.getParent())).containsExactly("public.db", "public.db.meta.json");
+        assertThat(filesIn(db.getParent())).containsExactly("public.db", "public.db.lock", "public.db.meta.json");
     }
 
     @Test

@@ -90,6 +90,24 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** @return the child's process id */
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Waits (bounded) for the child to exit by itself.
+     *
+     * @return its exit code
+     * @throws AssertionError if it is still running after the timeout
+     */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("child " + process.pid() + " still runs after " + timeout);
+        }
+        return process.exitValue();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

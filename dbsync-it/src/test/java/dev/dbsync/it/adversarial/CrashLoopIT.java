@@ -144,7 +144,7 @@ class CrashLoopIT {
                             .isEqualTo(next.version());
                 }
                 assertThat(HostilePushIT.files(db.getParent())).as("temp files are removed at restart")
-                        .containsExactly("public.db", "public.db.meta.json");
+                        .containsExactly("public.db", "public.db.lock", "public.db.meta.json");
                 String outcome = (now == next.version() ? "new" : "old") + (acked ? ", acked" : ", not acked");
                 outcomes.merge(outcome, 1, Integer::sum);
                 served = now;

@@ -68,7 +68,7 @@ class DiskFullIT {
                     });
             assertThat(child.isAlive()).as("the subscriber survives a full disk").isTrue();
             assertThat(HostilePushIT.files(db.getParent())).as("the partial file is removed, its space released")
-                    .containsExactly("public.db", "public.db.meta.json");
+                    .containsExactly("public.db", "public.db.lock", "public.db.meta.json");
             PersistedMeta meta = PersistedMeta.read(db.resolveSibling("public.db.meta.json")).orElseThrow();
             assertThat(meta.version()).isEqualTo(1);
             meta.assertDescribes(db);

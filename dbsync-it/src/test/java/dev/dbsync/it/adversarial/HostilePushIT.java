@@ -232,7 +232,7 @@ class HostilePushIT {
         try (var c = subscriber.db().orElseThrow().getConnection()) {
             assertThat(SnapshotFiles.wholeVersion(c)).isEqualTo(served.version());
         }
-        assertThat(Poll.until(WAIT, () -> files(db.getParent()).equals(List.of("public.db", "public.db.meta.json"))))
+        assertThat(Poll.until(WAIT, () -> files(db.getParent()).equals(List.of("public.db", "public.db.lock", "public.db.meta.json"))))
                 .as("only the database and its meta remain: %s", files(db.getParent())).isTrue();
         assertThat(reader.failures()).as("failed reads; first: %s", reader.firstFailure()).isZero();
     }

@@ -5,6 +5,7 @@ import dev.dbsync.api.SnapshotMeta;
 import dev.dbsync.api.Target;
 import dev.dbsync.api.TargetProvider;
 import dev.dbsync.api.tls.TlsSettings;
+import dev.dbsync.api.DatabaseFileException;
 import dev.dbsync.core.Publisher;
 import dev.dbsync.core.Transports;
 
@@ -16,7 +17,8 @@ import java.time.Duration;
  * [<cert> <key> <host:port>]} publishes table {@code t} of the source to no target, or with
  * mutual TLS to the one given. Prints {@code STARTED <version>} (the
  * version restored from the save path, 0 when none), then {@code PUBLISHED <version> <hash>}
- * each time a new snapshot is in place; runs until killed.
+ * each time a new snapshot is in place; runs until killed. When the save path is refused at
+ * start (in use), prints {@code REFUSED <problem> <message>} and exits with 3.
  */
 public final class PublisherProcess {
     private PublisherProcess() {
@@ -31,7 +33,13 @@ public final class PublisherProcess {
                         : TlsSettings.clientWithCa(Path.of(args[2])))
                 .transport(Transports.named("netty")).watchInterval(Duration.ofMillis(20)).debounce(Duration.ZERO)
                 .retryBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).build();
-        p.start();
+        try {
+            p.start();
+        } catch (DatabaseFileException e) {
+            System.out.println("REFUSED " + e.problem() + " " + e.getMessage());
+            System.out.flush();
+            System.exit(3);
+        }
         long last = p.lastMeta().map(SnapshotMeta::version).orElse(0L);
         System.out.println("STARTED " + last);
         System.out.flush();

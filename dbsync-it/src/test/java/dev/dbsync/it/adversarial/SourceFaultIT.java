@@ -122,7 +122,7 @@ class SourceFaultIT {
             assertThat(reader.failures()).as("reads failed: %s", reader.firstFailure()).isZero();
         }
         assertThat(p.status()).doesNotContainKey("last_error");
-        assertThat(HostilePushIT.files(dir.resolve("save"))).containsExactly("public.db", "public.db.meta.json");
+        assertThat(HostilePushIT.files(dir.resolve("save"))).containsExactly("public.db", "public.db.lock", "public.db.meta.json");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.dbsync.it.adversarial;
 
 import dev.dbsync.api.tls.TlsSettings;
+import dev.dbsync.api.DatabaseFileException;
 import dev.dbsync.core.Subscriber;
 import dev.dbsync.core.Transports;
 
@@ -10,7 +11,8 @@ import java.nio.file.Path;
 /**
  * A front office in its own JVM, for crash and disk tests: {@code SubscriberProcess <db> <cert>
  * <key> <ca> [port]}. Prints {@code SERVING <version> <hash>} after recovery, then {@code LISTENING
- * <port>}, then {@code SWAPPED <version>} after each swap; runs until killed.
+ * <port>}, then {@code SWAPPED <version>} after each swap; runs until killed. When the database
+ * file is refused at start, prints {@code REFUSED <problem> <message>} and exits with 3.
  */
 public final class SubscriberProcess {
     private SubscriberProcess() {
@@ -23,7 +25,13 @@ public final class SubscriberProcess {
                 .tls(TlsSettings.mutualServer(Path.of(args[1]), Path.of(args[2]), Path.of(args[3])))
                 .transport(Transports.named("netty")).minFreeSpace(0).build();
         s.onSwap(() -> System.out.println("SWAPPED " + s.version()));
-        s.start();
+        try {
+            s.start();
+        } catch (DatabaseFileException e) {
+            System.out.println("REFUSED " + e.problem() + " " + e.getMessage());
+            System.out.flush();
+            System.exit(3);
+        }
         System.out.println("SERVING " + s.version() + " " + s.servedMeta().map(m -> m.hash()).orElse("-"));
         System.out.println("LISTENING " + s.localAddress().getPort());
         System.out.flush();

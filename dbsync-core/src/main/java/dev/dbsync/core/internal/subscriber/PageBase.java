@@ -6,24 +6,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The served database opened as the base of a {@code pages} transfer: the new snapshot's pages
- * that it already holds are copied from it instead of crossing the network. Opened when the
- * answer is chosen; a swap renames over the database path, so this open file keeps the bytes
- * it was opened on until it is closed.
+ * The served database as the base of a {@code pages} transfer: the new snapshot's pages that
+ * it already holds are copied from it instead of crossing the network. It is the served
+ * file's own descriptor ({@link ServedFile}), never a new one: the database is open in SQLite
+ * meanwhile, and closing a second descriptor of it would drop this process's locks on it. A
+ * swap renames over the database path; the reference held here keeps the bytes the transfer
+ * started on until it is closed.
  *
- * <p>A {@link RandomAccessFile} rather than a channel: an interrupt (QUIC libraries use them)
- * must not close the file under the reception.
- *
- * @param file the open database
- * @param size its size when opened
+ * @param file the served file, one reference of which this base holds
+ * @param size its size when the base was taken
  * @param pageSize its page size, equal to the offer's
  */
-record PageBase(RandomAccessFile file, long size, int pageSize) implements AutoCloseable {
+record PageBase(ServedFile file, long size, int pageSize) implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PageBase.class);
 
     /**
@@ -35,48 +32,41 @@ record PageBase(RandomAccessFile file, long size, int pageSize) implements AutoC
     }
 
     /**
-     * Opens the served database as a base for {@code offer}, if it can be one: same page size,
-     * a whole number of pages, at most {@link PageDelta#MAX_PAGES}.
+     * Takes {@code served} as a base for {@code offer}, if it can be one: same page size, a
+     * whole number of pages, at most {@link PageDelta#MAX_PAGES}.
      *
-     * @param db the served database
+     * @param served the served file, one reference of which is handed over: kept by the base,
+     *     or released when the base is refused
      * @param offer the offer
      * @return the base, or empty (then the snapshot is received whole)
      */
-    static Optional<PageBase> open(Path db, Offer offer) {
-        if (!applies(offer)) {
-            return Optional.empty();
-        }
-        RandomAccessFile f = null;
+    static Optional<PageBase> of(ServedFile served, Offer offer) {
+        boolean kept = false;
         try {
-            f = new RandomAccessFile(db.toFile(), "r");
-            long size = f.length();
-            byte[] header = new byte[(int) Math.min(100, size)];
-            f.readFully(header);
-            if (PageDelta.usablePageSize(header, size) != offer.pageSize()) {
-                f.close();
+            if (!applies(offer)) {
                 return Optional.empty();
             }
-            return Optional.of(new PageBase(f, size, offer.pageSize()));
+            long size = served.size();
+            byte[] header = new byte[(int) Math.min(100, size)];
+            if (served.read(0, header, 0, header.length) < header.length
+                    || PageDelta.usablePageSize(header, size) != offer.pageSize()) {
+                return Optional.empty();
+            }
+            kept = true;
+            return Optional.of(new PageBase(served, size, offer.pageSize()));
         } catch (IOException e) {
             LOG.warn("cannot read the served database {} as a base for a transfer by pages; receiving the "
-                    + "snapshot whole: {}", db, e.toString());
-            if (f != null) {
-                try {
-                    f.close();
-                } catch (IOException ignored) {
-                    // read-only
-                }
-            }
+                    + "snapshot whole: {}", served.path(), e.toString());
             return Optional.empty();
+        } finally {
+            if (!kept) {
+                served.release();
+            }
         }
     }
 
     @Override
     public void close() {
-        try {
-            file.close();
-        } catch (IOException e) {
-            // a read-only file: nothing to lose
-        }
+        file.release();
     }
 }

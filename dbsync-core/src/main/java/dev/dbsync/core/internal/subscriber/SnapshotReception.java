@@ -80,43 +80,58 @@ final class SnapshotReception {
         SnapshotStore store = engine.store();
         Path temp = store.newTempFile();
         boolean crashed = false;
-        FutureTask<Void> check = null;
-        long verifyStart = 0;
+        ServedFile[] held = new ServedFile[1];
         try {
             CountingInputStream wire = new CountingInputStream(in, 0);
-            PageDeltaInputStream pages = base == null ? null : new PageDeltaInputStream(wire, reply, base.file(),
+            PageDeltaInputStream pages = base == null ? null : new PageDeltaInputStream(wire, reply, base.file().file(),
                     base.size(), base.pageSize(), meta.size(), offset);
             PayloadReader reader = new PayloadReader(pages == null ? wire : pages, meta, offset);
             long start = System.nanoTime();
+            long verifyStart;
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                receive(reader, ch);
-                engine.metrics().received(wire.count());
-                if (pages != null) {
-                    LOG.debug("{}: {} of {} pages received from {}, the others copied from the served database",
-                            SubscriberEngine.describe(meta), pages.pagesReceived(), pages.pages(), peer);
+                // the descriptor that will hold the file while it is served, opened before any
+                // SQLite connection (the quick_check below, the readers after the swap) opens it
+                try {
+                    held[0] = ServedFile.open(temp);
+                } catch (IOException e) {
+                    throw new LocalIoException(e);
                 }
-                guard.pause(true);
-                long received = System.nanoTime();
-                engine.metrics().receiveTime(Duration.ofNanos(received - start));
-                verifyStart = received;
-                // the SHA-256 was computed as the bytes arrived: a mismatch is refused before any fsync
-                reader.verify();
-                // PRAGMA quick_check reads the file (from the page cache) while the fsync writes it out
-                check = new FutureTask<>(() -> {
-                    SnapshotStore.quickCheck(temp);
-                    return null;
-                });
-                Thread checker = new Thread(check, "dbsync-subscriber-check-" + CHECKS.incrementAndGet());
-                checker.setDaemon(true);
-                checker.start();
-                ch.force(true);
-                store.step(SwapStep.TEMP_SYNCED);
+                FutureTask<Void> check = null;
+                try {
+                    receive(reader, ch);
+                    engine.metrics().received(wire.count());
+                    if (pages != null) {
+                        LOG.debug("{}: {} of {} pages received from {}, the others copied from the served database",
+                                SubscriberEngine.describe(meta), pages.pagesReceived(), pages.pages(), peer);
+                    }
+                    guard.pause(true);
+                    long received = System.nanoTime();
+                    engine.metrics().receiveTime(Duration.ofNanos(received - start));
+                    verifyStart = received;
+                    // the SHA-256 was computed as the bytes arrived: a mismatch is refused before any fsync
+                    reader.verify();
+                    // PRAGMA quick_check reads the file (from the page cache) while the fsync writes it out
+                    check = new FutureTask<>(() -> {
+                        SnapshotStore.quickCheck(temp);
+                        return null;
+                    });
+                    Thread checker = new Thread(check, "dbsync-subscriber-check-" + CHECKS.incrementAndGet());
+                    checker.setDaemon(true);
+                    checker.start();
+                    ch.force(true);
+                    store.step(SwapStep.TEMP_SYNCED);
+                    awaitCheck(check);
+                    check = null;
+                } finally {
+                    if (check != null) {
+                        // a failure while the check runs: its connection closes before any descriptor of the file
+                        awaitQuietly(check);
+                    }
+                }
             }
-            awaitCheck(check);
-            check = null;
             engine.metrics().verifyTime(Duration.ofNanos(System.nanoTime() - verifyStart));
             store.step(SwapStep.VERIFIED);
-            return install(temp);
+            return install(temp, held);
         } catch (PayloadSizeException e) {
             return failed(RejectReason.SIZE_MISMATCH, e.getMessage());
         } catch (ProtocolException e) {
@@ -135,15 +150,9 @@ final class SnapshotReception {
             crashed = true;
             throw e;
         } finally {
-            if (check != null) {
-                // a failure while the check runs: let it finish before the file goes
-                try {
-                    check.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (ExecutionException e) {
-                    // the failure already being reported wins
-                }
+            if (held[0] != null) {
+                // not installed: no SQLite connection is open on the temp file any more
+                held[0].release();
             }
             if (!crashed) {
                 try {
@@ -152,6 +161,24 @@ final class SnapshotReception {
                     LOG.warn("cannot remove {}: {}", temp, e.toString());
                 }
             }
+        }
+    }
+
+    /** Waits for a check whose result no longer matters (a failure is already being reported). */
+    private static void awaitQuietly(FutureTask<Void> check) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                check.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -200,7 +227,8 @@ final class SnapshotReception {
         }
     }
 
-    private Ack install(Path temp) throws IOException {
+    /** @param held the temp file's descriptor; handed to the data source (and cleared) once renamed */
+    private Ack install(Path temp, ServedFile[] held) throws IOException {
         engine.swapLock().lock();
         try {
             Optional<ServedSnapshot> cur = engine.current();
@@ -215,9 +243,10 @@ final class SnapshotReception {
             ServedSnapshot next = new ServedSnapshot(meta.withCompressed(false), Instant.now().getEpochSecond());
             boolean[] renamed = new boolean[1];
             try {
-                engine.store().install(temp, next, move -> engine.dataSource().swap(() -> {
+                engine.store().install(temp, next, move -> engine.dataSource().swap(held[0], () -> {
                     move.move();
                     renamed[0] = true;
+                    held[0] = null;
                 }));
             } catch (IOException e) {
                 if (!renamed[0]) {

@@ -2,25 +2,22 @@ package dev.dbsync.core.internal.subscriber;
 
 import dev.dbsync.api.IntegrityException;
 import dev.dbsync.api.SnapshotMeta;
+import dev.dbsync.api.DatabaseFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -33,9 +30,10 @@ import java.util.function.Consumer;
  *
  * <p>Install order: temp fsynced and verified → pending meta durable → rename over the
  * database → directory fsync → committed meta replaced, pending removed. At start,
- * {@link #recover()} serves the database only under a meta whose size and SHA-256 match the
- * file: the committed meta, else the pending one (a crash after the rename); a file that
- * matches neither is moved aside and nothing is served.
+ * {@link #recover(boolean)} serves the database only under a meta whose size and SHA-256 match
+ * the file: the committed meta, else the pending one (a crash after the rename); a file that
+ * matches neither is moved aside and nothing is served; a file without a meta of ours is
+ * served only when asked to adopt it, a file that is not SQLite never.
  *
  * <p>Not thread-safe: the subscriber serializes installs.
  */
@@ -79,12 +77,28 @@ public final class SnapshotStore {
     }
 
     /**
-     * Removes stale temp files and finds what can be served.
+     * Removes stale temp files and finds what can be served. The database is first opened as a
+     * {@link ServedFile}, before any SQLite connection of ours opens it: its header is checked
+     * and its hash computed through that descriptor, which then stays open for as long as the
+     * file is served (reading a file with Java I/O before SQLite opens it, and closing after
+     * SQLite closed it, drops no lock).
      *
-     * @return the served snapshot, or empty when nothing can be served
+     * <p>A file at the path that dbsync did not write is never served, moved or overwritten
+     * unless asked: without a meta of ours beside it, it is refused, or with {@code adopt}
+     * served as version 0 (after {@code PRAGMA quick_check}); a file that is not SQLite is
+     * always refused. A database under a meta of ours that matches neither the committed nor
+     * the pending meta is moved aside and nothing is served.
+     *
+     * @param adopt whether a SQLite database found without a meta of ours is served as version 0
+     * @return what to serve, if anything
+     * @throws DatabaseFileException if the file is not SQLite ({@code NOT_SQLITE}), has no meta
+     *     of ours and {@code adopt} is false ({@code NOT_OURS}), or fails its check when adopted
+     *     ({@code CORRUPT}); the file is then untouched
      * @throws UncheckedIOException if the directory cannot be read or written
      */
-    public Recovery recover() {
+    public Recovery recover(boolean adopt) {
+        ServedFile file = null;
+        boolean served = false;
         try {
             Files.createDirectories(dir);
             removeStaleTemps();
@@ -96,13 +110,20 @@ public final class SnapshotStore {
                 }
                 Files.deleteIfExists(pendingMeta);
                 Files.deleteIfExists(committedMeta);
-                return new Recovery(Optional.empty(), "");
+                return new Recovery(Optional.empty(), Optional.empty(), "");
             }
-            String hash = sha256(db);
-            long size = Files.size(db);
+            file = ServedFile.open(db);
+            if (!file.hasSqliteHeader()) {
+                throw new DatabaseFileException(db, DatabaseFileException.Problem.NOT_SQLITE, db + " is not a "
+                        + "SQLite database (it does not start with \"SQLite format 3\"); it is left as it is. Move "
+                        + "it away or give the subscriber another file.", null);
+            }
+            String hash = file.sha256();
+            long size = file.size();
             if (committed.isPresent() && matches(committed.get(), hash, size)) {
                 Files.deleteIfExists(pendingMeta);
-                return new Recovery(committed, "");
+                served = true;
+                return new Recovery(committed, Optional.of(file), "");
             }
             if (pending.isPresent() && matches(pending.get(), hash, size)) {
                 LOG.warn("{} is the snapshot of the pending meta (version {}, {}): a swap was interrupted after "
@@ -110,16 +131,13 @@ public final class SnapshotStore {
                         pending.get().meta().shortHash());
                 MetaFile.write(committedMeta, pending.get());
                 Files.deleteIfExists(pendingMeta);
-                return new Recovery(pending, "");
+                served = true;
+                return new Recovery(pending, Optional.of(file), "");
             }
             if (committed.isEmpty() && pending.isEmpty()) {
-                quickCheck(db);
-                SnapshotMeta meta = new SnapshotMeta(0, hash, size, Files.getLastModifiedTime(db).toInstant()
-                        .getEpochSecond(), false);
-                ServedSnapshot found = new ServedSnapshot(meta, 0);
-                MetaFile.write(committedMeta, found);
-                LOG.info("serving the existing database {} ({} bytes, {}) as version 0", db, size, meta.shortHash());
-                return new Recovery(Optional.of(found), "");
+                Recovery adopted = adopt(hash, size, adopt, file);
+                served = true;
+                return adopted;
             }
             Path aside = dir.resolve(db.getFileName() + ".mismatch-" + Instant.now().getEpochSecond());
             String note = "the database's SHA-256 " + hash.substring(0, 12) + " (" + size + " bytes) matches no "
@@ -131,29 +149,48 @@ public final class SnapshotStore {
             Files.deleteIfExists(pendingMeta);
             Files.deleteIfExists(committedMeta);
             MetaFile.syncDirectory(dir);
-            return new Recovery(Optional.empty(), note);
+            return new Recovery(Optional.empty(), Optional.empty(), note);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot recover the database " + db + ": " + e.getMessage(), e);
-        } catch (IntegrityException e) {
-            Path aside = dir.resolve(db.getFileName() + ".corrupt-" + Instant.now().getEpochSecond());
-            String note = "the existing database fails PRAGMA quick_check (" + e.getMessage() + "); moved it to " + aside;
-            LOG.error("{}: {}", db, note);
-            try {
-                Files.move(db, aside, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException io) {
-                throw new UncheckedIOException(io);
+        } finally {
+            if (file != null && !served) {
+                // no SQLite connection of ours is open on it (quick_check's has closed)
+                file.release();
             }
-            return new Recovery(Optional.empty(), note);
         }
     }
 
+    /** Serves a database found without a meta of ours as version 0, when asked to. */
+    private Recovery adopt(String hash, long size, boolean adopt, ServedFile file) throws IOException {
+        if (!adopt) {
+            throw new DatabaseFileException(db, DatabaseFileException.Problem.NOT_OURS, db + " exists but was not "
+                    + "written by dbsync (there is no " + committedMeta.getFileName() + " beside it); it is left as it "
+                    + "is. To serve it until the first snapshot replaces it, start with --adopt (adoptExisting(true)); "
+                    + "otherwise move it away or give the subscriber another file.", null);
+        }
+        try {
+            quickCheck(db);
+        } catch (IntegrityException e) {
+            throw new DatabaseFileException(db, DatabaseFileException.Problem.CORRUPT, db + " cannot be adopted: "
+                    + e.getMessage() + "; it is left as it is. Repair it or move it away.", e);
+        }
+        SnapshotMeta meta = new SnapshotMeta(0, hash, size, Files.getLastModifiedTime(db).toInstant()
+                .getEpochSecond(), false);
+        ServedSnapshot found = new ServedSnapshot(meta, 0);
+        MetaFile.write(committedMeta, found);
+        LOG.info("adopted the existing database {} ({} bytes, {}): serving it as version 0", db, size,
+                meta.shortHash());
+        return new Recovery(Optional.of(found), Optional.of(file), "");
+    }
+
     /**
-     * What {@link #recover()} found.
+     * What {@link #recover(boolean)} found.
      *
      * @param served the snapshot to serve, if any
+     * @param file the open database file when one is served (one reference, for the data source)
      * @param problem a description of a mismatch resolved by moving a file aside, or empty
      */
-    public record Recovery(Optional<ServedSnapshot> served, String problem) {
+    public record Recovery(Optional<ServedSnapshot> served, Optional<ServedFile> file, String problem) {
     }
 
     private static Optional<ServedSnapshot> readQuietly(Path file) {
@@ -253,24 +290,21 @@ public final class SnapshotStore {
     }
 
     /**
+     * Hashes a file through its {@link ServedFile}: the descriptor this process already holds on
+     * that inode if it serves it, else one opened for the hash. Call it only on a file no SQLite
+     * connection of this process may have open except through a held {@code ServedFile} (the
+     * publisher's save path: its own file, which no SQLite connection opens once renamed in).
+     *
      * @param file a file
      * @return its lowercase hex SHA-256
      * @throws IOException if it cannot be read
      */
     public static String sha256(Path file) throws IOException {
-        MessageDigest md;
+        ServedFile f = ServedFile.open(file);
         try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return f.sha256();
+        } finally {
+            f.release();
         }
-        byte[] buf = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 }

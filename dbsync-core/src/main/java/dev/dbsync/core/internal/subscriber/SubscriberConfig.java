@@ -25,9 +25,12 @@ import java.util.function.Consumer;
  * @param maxIdleConnections idle read connections kept by the data source
  * @param meterRegistry a Micrometer registry, or null
  * @param swapHook test hook called after each durable swap step
+ * @param adoptExisting whether a database found at the path without a meta of ours is served as
+ *     version 0 (else it is refused)
  */
 public record SubscriberConfig(Path dbPath, InetSocketAddress listenAddress, TlsSettings tls, Transport transport,
                                Optional<Duration> maxAge, long maxSnapshotSize, Duration stallTimeout,
                                int maxConnections, int maxConcurrentReceives, long minFreeSpace,
-                               int maxIdleConnections, Object meterRegistry, Consumer<SwapStep> swapHook) {
+                               int maxIdleConnections, Object meterRegistry, Consumer<SwapStep> swapHook,
+                               boolean adoptExisting) {
 }

@@ -70,6 +70,7 @@ public final class SubscriberEngine implements AutoCloseable {
     private volatile RejectReason lastReject;
     private volatile String lastRejectMessage = "";
     private volatile TransportListener listener;
+    private volatile DatabaseLock lock;
 
     /** @param config the validated settings */
     public SubscriberEngine(SubscriberConfig config) {
@@ -88,21 +89,31 @@ public final class SubscriberEngine implements AutoCloseable {
     }
 
     /**
-     * Recovers the files, then listens.
+     * Takes the database's lock, recovers the files, then listens. On failure the lock is
+     * released again.
      *
      * @return the bound address
+     * @throws dev.dbsync.core.DatabaseFileException if the database is in use or refused
      */
     public java.net.InetSocketAddress start() {
-        SnapshotStore.Recovery r = store.recover();
-        recoveryProblem = r.problem();
-        r.served().ifPresent(s -> {
-            served.set(s);
-            LOG.info("serving {} version {} ({}, {} bytes)", store.database(), s.meta().version(),
-                    s.meta().shortHash(), s.meta().size());
-        });
-        TransportOptions options = TransportOptions.builder().maxConnections(config.maxConnections()).build();
-        listener = config.transport().listen(config.listenAddress(), config.tls(),
-                Dbsync.ACCEPTED_ALPN, options, this::handle);
+        lock = DatabaseLock.acquire(store.database(), "subscriber");
+        try {
+            SnapshotStore.Recovery r = store.recover(config.adoptExisting());
+            recoveryProblem = r.problem();
+            r.file().ifPresent(dataSource::serve);
+            r.served().ifPresent(s -> {
+                served.set(s);
+                LOG.info("serving {} version {} ({}, {} bytes)", store.database(), s.meta().version(),
+                        s.meta().shortHash(), s.meta().size());
+            });
+            TransportOptions options = TransportOptions.builder().maxConnections(config.maxConnections()).build();
+            listener = config.transport().listen(config.listenAddress(), config.tls(),
+                    Dbsync.ACCEPTED_ALPN, options, this::handle);
+        } catch (RuntimeException | Error e) {
+            dataSource.close();
+            lock.close();
+            throw e;
+        }
         LOG.info("subscriber for {} listening on {} ({})", store.database(), listener.localAddress(),
                 config.transport().name());
         return listener.localAddress();
@@ -242,7 +253,7 @@ public final class SubscriberEngine implements AutoCloseable {
                     + " are free", curVersion, curHash);
         }
         if (pagesFirst) {
-            Optional<PageBase> base = PageBase.open(store.database(), offer);
+            Optional<PageBase> base = dataSource.retainCurrent().flatMap(f -> PageBase.of(f, offer));
             if (base.isPresent()) {
                 return new Decision(Answer.send(Encoding.PAGES, curVersion, curHash), base.get());
             }
@@ -409,6 +420,10 @@ public final class SubscriberEngine implements AutoCloseable {
             }
             scheduler.shutdownNow();
             dataSource.close();
+            DatabaseLock held = lock;
+            if (held != null) {
+                held.close();
+            }
         }
     }
 

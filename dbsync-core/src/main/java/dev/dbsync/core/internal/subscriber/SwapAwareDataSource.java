@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +36,12 @@ import javax.sql.DataSource;
  * the swap, borrowed ones when they are returned; when the last one closes the kernel frees
  * the old file. (On Windows an open file cannot be renamed over: not supported.)
  *
+ * <p>Each generation's file is held open by its {@link ServedFile}, opened before any
+ * connection opened it (at start, or on the received temp file before its verification): each
+ * physical connection holds a reference on the file it opened, so that descriptor closes only
+ * after the last connection to that file has closed, and no Java close ever drops SQLite's
+ * POSIX locks on a file connections of this process still have open.
+ *
  * <p>Thread-safe. {@link #close()} closes idle connections and makes later borrows fail;
  * connections already borrowed stay usable until their holders close them.
  */
@@ -48,6 +55,8 @@ public final class SwapAwareDataSource implements DataSource, AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long generation;
+    /** The file at the path now, one reference of which this data source holds; guarded by {@link #pathLock}. */
+    private ServedFile current;
     private volatile int loginTimeout;
 
     /**
@@ -68,19 +77,57 @@ public final class SwapAwareDataSource implements DataSource, AutoCloseable {
     }
 
     /**
+     * Serves the file found at the path at start.
+     *
+     * @param file the file at the path, whose reference this data source takes over
+     */
+    void serve(ServedFile file) {
+        ServedFile old;
+        pathLock.writeLock().lock();
+        try {
+            old = current;
+            current = file;
+        } finally {
+            pathLock.writeLock().unlock();
+        }
+        if (old != null) {
+            old.release();
+        }
+    }
+
+    /** @return one more reference on the file served now, empty when none; the caller releases it */
+    Optional<ServedFile> retainCurrent() {
+        pathLock.readLock().lock();
+        try {
+            return Optional.ofNullable(current).map(ServedFile::retain);
+        } finally {
+            pathLock.readLock().unlock();
+        }
+    }
+
+    /**
      * Renames a new file over the database with no connection opening meanwhile, then moves to
      * a new generation and closes the idle connections of the old one.
      *
+     * @param next the renamed file, opened before any connection opened it; on success this
+     *     data source takes over the caller's reference
      * @param move the rename
-     * @throws IOException if the rename fails (the generation is then unchanged)
+     * @throws IOException if the rename fails (the generation is then unchanged, and the caller
+     *     keeps its reference)
      */
-    public void swap(SnapshotStore.FileMove move) throws IOException {
+    void swap(ServedFile next, SnapshotStore.FileMove move) throws IOException {
+        ServedFile old;
         pathLock.writeLock().lock();
         try {
             move.move();
             generation++;
+            old = current;
+            current = next;
         } finally {
             pathLock.writeLock().unlock();
+        }
+        if (old != null) {
+            old.release();
         }
         int evicted = 0;
         for (Pooled p : idle) {
@@ -123,9 +170,18 @@ public final class SwapAwareDataSource implements DataSource, AutoCloseable {
         cfg.setBusyTimeout(1000);
         pathLock.readLock().lock();
         try {
-            Connection c = cfg.createConnection(immutableUrl(db));
-            open.incrementAndGet();
-            return new Pooled(c, generation);
+            if (current == null) {
+                throw new SQLException("the subscriber serves no database " + (closed.get() ? "any more" : "yet"));
+            }
+            ServedFile file = current.retain();
+            try {
+                Connection c = cfg.createConnection(immutableUrl(db));
+                open.incrementAndGet();
+                return new Pooled(c, generation, file);
+            } catch (SQLException | RuntimeException e) {
+                file.release();
+                throw e;
+            }
         } finally {
             pathLock.readLock().unlock();
         }
@@ -161,7 +217,10 @@ public final class SwapAwareDataSource implements DataSource, AutoCloseable {
         return getConnection();
     }
 
-    /** Closes idle connections; borrowed ones close when returned. Idempotent. */
+    /**
+     * Closes idle connections; borrowed ones close when returned, and the served file's
+     * descriptor with the last of them. Idempotent.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
@@ -169,6 +228,7 @@ public final class SwapAwareDataSource implements DataSource, AutoCloseable {
             while ((p = idle.poll()) != null) {
                 p.closePhysical();
             }
+            serve(null);
         }
     }
 
@@ -210,15 +270,17 @@ public final class SwapAwareDataSource implements DataSource, AutoCloseable {
         return iface.isInstance(this);
     }
 
-    /** One physical connection and the generation of the file it opened. */
+    /** One physical connection, the generation of the file it opened and a reference on that file. */
     private final class Pooled {
         final Connection physical;
         final long generation;
+        private final ServedFile file;
         private final AtomicBoolean physicallyClosed = new AtomicBoolean();
 
-        Pooled(Connection physical, long generation) {
+        Pooled(Connection physical, long generation, ServedFile file) {
             this.physical = physical;
             this.generation = generation;
+            this.file = file;
         }
 
         boolean isValid() {
@@ -242,6 +304,9 @@ public final class SwapAwareDataSource implements DataSource, AutoCloseable {
                     physical.close();
                 } catch (SQLException e) {
                     LOG.debug("closing a pooled connection failed: {}", e.getMessage());
+                } finally {
+                    // after SQLite closed its descriptor: the last connection to a file closes ours
+                    file.release();
                 }
             }
         }

@@ -16,7 +16,9 @@ import java.io.RandomAccessFile;
  *
  * <p>Memory: 12 bytes per base page and 4 per new page (both at most {@link PageDelta#MAX_PAGES}),
  * one buffer of 64 KiB (or one page if larger). The base is a {@link RandomAccessFile} the caller opened and closes: swaps
- * rename over the database, so an open file keeps the bytes it was opened on.
+ * rename over the database, so an open file keeps the bytes it was opened on. It may be shared
+ * with other readers (the subscriber's one descriptor of its served file): each seek and read
+ * runs under the file's lock.
  */
 public final class PageDeltaInputStream extends InputStream {
     /** Consecutive pages from one place are read in runs of up to this many bytes. */
@@ -122,8 +124,10 @@ public final class PageDeltaInputStream extends InputStream {
         }
         int bytes = run * pageSize;
         if (first >= 0) {
-            base.seek((long) first * pageSize);
-            base.readFully(page, 0, bytes);
+            synchronized (base) {
+                base.seek((long) first * pageSize);
+                base.readFully(page, 0, bytes);
+            }
         } else {
             int n = wire.readNBytes(page, 0, bytes);
             if (n < bytes) {
@@ -172,10 +176,12 @@ public final class PageDeltaInputStream extends InputStream {
         DigestIndex index = new DigestIndex(basePages);
         byte[] buf = new byte[Math.max(pageSize, 64 * 1024)];
         int perRead = buf.length / pageSize;
-        base.seek(0);
         for (long p = 0; p < basePages; p += perRead) {
             int count = (int) Math.min(perRead, basePages - p);
-            base.readFully(buf, 0, count * pageSize);
+            synchronized (base) {
+                base.seek(p * pageSize);
+                base.readFully(buf, 0, count * pageSize);
+            }
             for (int k = 0; k < count; k++) {
                 index.putIfAbsent(PageDelta.digest(buf, k * pageSize, pageSize), (int) (p + k));
             }
