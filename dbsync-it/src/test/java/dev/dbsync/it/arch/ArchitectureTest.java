@@ -153,11 +153,15 @@ class ArchitectureTest {
                     + "written from the wire before SQLite opens it"),
             Map.entry("dev.dbsync.core.internal.subscriber.MetaFile", "the subscriber's meta files"),
             Map.entry("dev.dbsync.cli.DemoReport", "dbsync demo: scans the front office's served file for leaked "
-                    + "bytes; front-office file, see issue 17 item 5"),
-            Map.entry("dev.dbsync.core.PublishedSnapshot", "front-office file, see issue 17 item 5"),
-            Map.entry("dev.dbsync.core.internal.subscriber.PageBase", "front-office file, see issue 17 item 5"),
-            Map.entry("dev.dbsync.core.internal.subscriber.SnapshotStore", "front-office file, see issue 17 item 5"),
-            Map.entry("dev.dbsync.cli.VerifyCommand", "front-office file, see issue 17 item 5"));
+                    + "bytes once the subscriber and all its SQLite connections are closed"),
+            Map.entry("dev.dbsync.core.PublishedSnapshot", "the publisher's sealed snapshot (save path): SQLite never "
+                    + "opens it once renamed in, and DatabaseLock keeps a subscriber from serving it"),
+            Map.entry("dev.dbsync.core.internal.subscriber.ServedFile", "the one descriptor per served file, opened "
+                    + "before and closed after every SQLite connection of this process to it"),
+            Map.entry("dev.dbsync.core.internal.subscriber.DatabaseLock", "<db>.lock, a separate file SQLite never "
+                    + "opens"),
+            Map.entry("dev.dbsync.cli.VerifyCommand", "dbsync verify, its own process: the hash's descriptor is closed "
+                    + "before its SQLite connection opens, and a close cannot drop another process's locks"));
 
     private static final DescribedPredicate<JavaAccess<?>> OPENS_A_FILE =
             DescribedPredicate.describe("open a file with Java I/O", a -> OPENING
