@@ -4,15 +4,14 @@ import dev.dbsync.api.FilterSpec;
 import dev.dbsync.api.SnapshotMeta;
 import dev.dbsync.api.TargetProvider;
 import dev.dbsync.api.tls.TlsSettings;
+import dev.dbsync.testkit.ForeignProgram;
 import dev.dbsync.testkit.TcpTlsTransport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,7 +20,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,15 +123,8 @@ class PublisherWatchTest {
         return condition.getAsBoolean();
     }
 
-    private static void sqlite3(Path db, String sql) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("/usr/bin/sqlite3", "-batch", "-bail", db.toString(), sql)
-                .redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            throw new AssertionError("sqlite3 did not exit within 30 s");
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as("sqlite3 exit status, output: %s", output).isZero();
+    private static void sqlite3(Path db, String sql) {
+        ForeignProgram.onPath("sqlite3").orElseThrow(() -> new AssertionError("no sqlite3 on the PATH"))
+                .sqlite3(db, sql);
     }
 }
