@@ -2,10 +2,12 @@ package dev.dbsync.api;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -18,7 +20,9 @@ import java.util.TreeMap;
  *   <li>{@linkplain #partialTables() partial tables} keep only the listed columns (the others
  *       are blanked) of the rows matching their optional WHERE expression;</li>
  *   <li>{@linkplain #views() views} are published when listed and compile against the published
- *       tables.</li>
+ *       tables;</li>
+ *   <li>{@linkplain #headerFields() header fields} ({@code user_version}, {@code application_id})
+ *       are copied when listed, and 0 otherwise.</li>
  * </ul>
  *
  * <p>Instances are immutable and thread-safe, compare by value, and print the same way every
@@ -38,12 +42,14 @@ public final class FilterSpec {
     private final Map<String, String> filteredTables;
     private final Map<String, PartialTable> partialTables;
     private final List<String> views;
+    private final Set<HeaderField> headerFields;
 
     private FilterSpec(Builder b) {
         this.fullTables = List.copyOf(b.fullTables);
         this.filteredTables = Collections.unmodifiableMap(new LinkedHashMap<>(b.filteredTables));
         this.partialTables = Collections.unmodifiableMap(new LinkedHashMap<>(b.partialTables));
         this.views = List.copyOf(b.views);
+        this.headerFields = Collections.unmodifiableSet(EnumSet.copyOf(b.headerFields));
     }
 
     /** @return a new empty builder */
@@ -58,6 +64,7 @@ public final class FilterSpec {
         b.filteredTables.putAll(filteredTables);
         b.partialTables.putAll(partialTables);
         b.views.addAll(views);
+        b.headerFields.addAll(headerFields);
         return b;
     }
 
@@ -81,6 +88,11 @@ public final class FilterSpec {
         return views;
     }
 
+    /** @return the header fields copied from the source, in declaration order; the others are 0 */
+    public Set<HeaderField> headerFields() {
+        return headerFields;
+    }
+
     /** @return every table named by the spec, in category order then the order given */
     public List<String> allTables() {
         List<String> all = new ArrayList<>(fullTables);
@@ -95,12 +107,13 @@ public final class FilterSpec {
                 && fullTables.equals(other.fullTables)
                 && filteredTables.equals(other.filteredTables)
                 && partialTables.equals(other.partialTables)
-                && views.equals(other.views);
+                && views.equals(other.views)
+                && headerFields.equals(other.headerFields);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(fullTables, filteredTables, partialTables, views);
+        return Objects.hash(fullTables, filteredTables, partialTables, views, headerFields);
     }
 
     /** @return a stable text form: the same spec always prints the same way */
@@ -109,7 +122,8 @@ public final class FilterSpec {
         return "FilterSpec{fullTables=" + fullTables
                 + ", filteredTables=" + new TreeMap<>(filteredTables)
                 + ", partialTables=" + new TreeMap<>(partialTables)
-                + ", views=" + views + '}';
+                + ", views=" + views
+                + (headerFields.isEmpty() ? "" : ", headerFields=" + headerFields) + '}';
     }
 
     /**
@@ -120,6 +134,7 @@ public final class FilterSpec {
         private final Map<String, String> filteredTables = new LinkedHashMap<>();
         private final Map<String, PartialTable> partialTables = new LinkedHashMap<>();
         private final List<String> views = new ArrayList<>();
+        private final Set<HeaderField> headerFields = EnumSet.noneOf(HeaderField.class);
 
         private Builder() {
         }
@@ -177,6 +192,19 @@ public final class FilterSpec {
          */
         public Builder views(String... names) {
             views.addAll(List.of(names));
+            return this;
+        }
+
+        /**
+         * Publishes header fields of the source (by default none is: each is 0 in the snapshot).
+         *
+         * @param fields the fields to copy
+         * @return this builder
+         */
+        public Builder headerFields(HeaderField... fields) {
+            for (HeaderField f : fields) {
+                headerFields.add(Objects.requireNonNull(f, "header field"));
+            }
             return this;
         }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
+import dev.dbsync.api.HeaderField;
 import dev.dbsync.api.PartialTable;
 
 import java.io.IOException;
@@ -29,9 +30,13 @@ import java.util.List;
  *   "fullTables": ["badges", "categories"],
  *   "filteredTables": {"posts": "visibility = 'public'"},
  *   "partialTables": {"users": {"columns": ["user_id", "username"], "where": "is_active = 1"}},
- *   "views": ["public_posts"]
+ *   "views": ["public_posts"],
+ *   "header": ["user_version"]
  * }
  * }</pre>
+ *
+ * <p>{@code header} lists the fields of the SQLite header copied from the source
+ * ({@code user_version}, {@code application_id}, see {@link HeaderField}); the others are 0.
  *
  * <p>Reading is strict: an unknown key, a value of the wrong type, a duplicate key or
  * malformed JSON is a {@link FilterException} whose message names the file and the JSON path
@@ -86,6 +91,7 @@ public final class FilterSpecJson {
                 switch (key) {
                     case "fullTables" -> b.fullTables(strings(p, source, path));
                     case "views" -> b.views(strings(p, source, path).toArray(String[]::new));
+                    case "header" -> b.headerFields(headerFields(p, source, path));
                     case "filteredTables" -> {
                         expect(p, JsonToken.START_OBJECT, source, path, "an object of table name to WHERE clause");
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -103,7 +109,7 @@ public final class FilterSpecJson {
                         }
                     }
                     default -> throw error(source, path, "unknown key '" + key
-                            + "' (expected fullTables, filteredTables, partialTables or views)");
+                            + "' (expected fullTables, filteredTables, partialTables, views or header)");
                 }
             }
             if (p.nextToken() != null) {
@@ -149,6 +155,22 @@ public final class FilterSpecJson {
             }
         }
         return new PartialTable(columns, where);
+    }
+
+    private static HeaderField[] headerFields(JsonParser p, String source, String path) throws IOException {
+        List<String> names = strings(p, source, path);
+        List<HeaderField> fields = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String at = path + "[" + i + "]";
+            String name = names.get(i);
+            HeaderField f = HeaderField.ofPragma(name).orElseThrow(() -> error(source, at,
+                    "unknown header field '" + name + "' (expected user_version or application_id)"));
+            if (fields.contains(f)) {
+                throw error(source, at, "header field '" + name + "' is listed twice");
+            }
+            fields.add(f);
+        }
+        return fields.toArray(HeaderField[]::new);
     }
 
     private static List<String> strings(JsonParser p, String source, String path) throws IOException {
@@ -231,6 +253,13 @@ public final class FilterSpecJson {
                 g.writeString(v);
             }
             g.writeEndArray();
+            if (!spec.headerFields().isEmpty()) {
+                g.writeArrayFieldStart("header");
+                for (HeaderField f : spec.headerFields()) {
+                    g.writeString(f.pragma());
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
+import dev.dbsync.api.HeaderField;
 import dev.dbsync.api.PartialTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,8 @@ import net.jqwik.api.statistics.Statistics;
  */
 class FilterSpecJsonProperties {
     private static final String SOURCE = "spec.json";
-    private static final String[] KEYS = {"fullTables", "filteredTables", "partialTables", "views", "columns", "where",
+    private static final String[] KEYS = {"fullTables", "filteredTables", "partialTables", "views", "header",
+        "user_version", "columns", "where",
         "posts", "users", "", "fulltables", "$", "a.b", "é", "\u0000", "[0]"};
     private static final String[] STRINGS = {"", " ", "posts", "users", "visibility = 'public'", "id", "\"", "\\",
         "\u0000", "😀", "\uD800", "a\nb", "x".repeat(100)};
@@ -50,7 +52,7 @@ class FilterSpecJsonProperties {
                 .filteredTable("posts", "visibility = 'public'")
                 .partialTable("users", PartialTable.where("is_active = 1", "user_id", "username"))
                 .partialTable("profiles", PartialTable.of("id"))
-                .views("public_posts").build();
+                .views("public_posts").headerFields(HeaderField.USER_VERSION).build();
         String text = FilterSpecJson.write(valid);
         return Combinators.combine(Arbitraries.integers().between(1, 4), Arbitraries.longs())
                 .as((edits, seed) -> corrupt(text, edits, new Random(seed)));
@@ -76,6 +78,7 @@ class FilterSpecJsonProperties {
             {"{\"fullTables\": [\"a\", %s]}", "$.fullTables[1]", "string"},
             {"{\"views\": %s}", "$.views", "list"},
             {"{\"views\": [%s]}", "$.views[0]", "string"},
+            {"{\"header\": %s}", "$.header", "list"},
             {"{\"filteredTables\": %s}", "$.filteredTables", "object"},
             {"{\"filteredTables\": {\"posts\": %s}}", "$.filteredTables.posts", "string"},
             {"{\"partialTables\": %s}", "$.partialTables", "object"},

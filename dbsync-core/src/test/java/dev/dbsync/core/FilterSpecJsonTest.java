@@ -2,6 +2,7 @@ package dev.dbsync.core;
 
 import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
+import dev.dbsync.api.HeaderField;
 import dev.dbsync.api.PartialTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,8 @@ class FilterSpecJsonTest {
               "filteredTables": {"posts": "visibility = 'public'"},
               "partialTables": {"users": {"columns": ["user_id", "username"], "where": "is_active = 1"},
                                 "profiles": {"columns": ["id"]}},
-              "views": ["public_posts"]
+              "views": ["public_posts"],
+              "header": ["user_version"]
             }
             """;
 
@@ -31,7 +33,7 @@ class FilterSpecJsonTest {
                 .filteredTable("posts", "visibility = 'public'")
                 .partialTable("users", PartialTable.where("is_active = 1", "user_id", "username"))
                 .partialTable("profiles", PartialTable.of("id"))
-                .views("public_posts").build());
+                .views("public_posts").headerFields(HeaderField.USER_VERSION).build());
         assertThat(FilterSpecJson.parse("{}", "empty.json")).isEqualTo(FilterSpec.builder().build());
     }
 
@@ -73,6 +75,10 @@ class FilterSpecJsonTest {
         assertRejected("{\"views\": null}", "$.views", "got null");
         assertRejected("[]", "$", "must be a JSON object");
         assertRejected("{\"fullTables\": [\"a\"]} {}", "unexpected content");
+        assertRejected("{\"header\": [\"user_version\", \"schema_version\"]}", "$.header[1]",
+                "unknown header field 'schema_version'");
+        assertRejected("{\"header\": [\"user_version\", \"user_version\"]}", "$.header[1]", "listed twice");
+        assertRejected("{\"header\": \"user_version\"}", "$.header", "expected a list of strings");
     }
 
     @Test

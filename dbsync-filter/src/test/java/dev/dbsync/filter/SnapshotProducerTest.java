@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
+import dev.dbsync.api.HeaderField;
 import dev.dbsync.api.PartialTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ class SnapshotProducerTest {
         exec(source,
                 "PRAGMA journal_mode = WAL",
                 "PRAGMA user_version = 7",
+                "PRAGMA application_id = 1397048146",
                 "CREATE TABLE badges (id INTEGER PRIMARY KEY, label TEXT)",
                 "CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT, visibility TEXT NOT NULL)",
                 "CREATE INDEX posts_by_title ON posts(title)",
@@ -76,7 +78,8 @@ class SnapshotProducerTest {
         assertThat(column(out, "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"))
                 .containsExactly("posts_by_title", "users_by_name");
         assertThat(column(out, "SELECT name FROM sqlite_schema WHERE type IN ('trigger', 'view')")).isEmpty();
-        assertThat(value(out, "PRAGMA user_version")).isEqualTo(7);
+        assertThat(value(out, "PRAGMA user_version")).as("not in the spec's header fields").isEqualTo(0);
+        assertThat(value(out, "PRAGMA application_id")).as("not in the spec's header fields").isEqualTo(0);
         assertThat(value(out, "PRAGMA journal_mode")).isEqualTo("delete");
         assertThat(value(out, "PRAGMA freelist_count")).isEqualTo(0);
         assertThat(value(out, "PRAGMA integrity_check")).isEqualTo("ok");
@@ -131,7 +134,20 @@ class SnapshotProducerTest {
         assertThat(header.getInt(92)).as("version-valid-for").isEqualTo(1);
         assertThat(header.getInt(28)).as("pages in header").isEqualTo((int) (Files.size(out) / 4096));
         assertThat(header.getInt(36)).as("free pages").isZero();
-        assertThat(header.getInt(60)).as("user_version copied from the source").isEqualTo(7);
+        assertThat(header.getInt(60)).as("user_version, not listed").isZero();
+        assertThat(header.getInt(68)).as("application_id, not listed").isZero();
+    }
+
+    @Test
+    void headerFieldsAreCopiedOnlyWhenTheSpecListsThem() throws Exception {
+        producer().produce(out, spec().toBuilder().headerFields(HeaderField.USER_VERSION).build(), 1);
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(Files.readAllBytes(out), 0, 100);
+        assertThat(header.getInt(60)).as("user_version, listed").isEqualTo(7);
+        assertThat(header.getInt(68)).as("application_id, not listed").isZero();
+
+        producer().produce(out, spec().toBuilder().headerFields(HeaderField.values()).build(), 2);
+        assertThat(value(out, "PRAGMA user_version")).isEqualTo(7);
+        assertThat(value(out, "PRAGMA application_id")).isEqualTo(1397048146);
     }
 
     @Test

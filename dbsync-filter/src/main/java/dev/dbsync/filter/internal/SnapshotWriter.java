@@ -2,6 +2,7 @@ package dev.dbsync.filter.internal;
 
 import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
+import dev.dbsync.api.HeaderField;
 import dev.dbsync.api.SqlName;
 import dev.dbsync.filter.internal.PublicationPlan.Category;
 import dev.dbsync.filter.internal.PublicationPlan.PlannedTable;
@@ -85,8 +86,11 @@ public final class SnapshotWriter {
                     LOG.debug("table {} ({}) written in {} ms", t.info().name(), t.category(),
                             (System.nanoTime() - started) / 1_000_000);
                 }
-                s.execute("PRAGMA main.user_version = " + longOf(s, "PRAGMA " + SRC + ".user_version"));
-                s.execute("PRAGMA main.application_id = " + longOf(s, "PRAGMA " + SRC + ".application_id"));
+                // header fields are application data like any other: copied only when the spec
+                // lists them, 0 (the new file's value) otherwise
+                for (HeaderField f : spec.headerFields()) {
+                    s.execute("PRAGMA main." + f.pragma() + " = " + longOf(s, "PRAGMA " + SRC + "." + f.pragma()));
+                }
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(s);
