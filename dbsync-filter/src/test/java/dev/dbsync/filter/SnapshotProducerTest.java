@@ -139,6 +139,14 @@ class SnapshotProducerTest {
     }
 
     @Test
+    void aSpecThatPublishesNothingGivesAValidEmptyDatabase() throws Exception {
+        producer().produce(out, FilterSpec.builder().build(), 1);
+        assertThat(value(out, "PRAGMA integrity_check")).isEqualTo("ok");
+        assertThat(value(out, "SELECT count(*) FROM sqlite_schema")).isEqualTo(0);
+        assertThat(Files.size(out)).isEqualTo(4096);
+    }
+
+    @Test
     void headerFieldsAreCopiedOnlyWhenTheSpecListsThem() throws Exception {
         producer().produce(out, spec().toBuilder().headerFields(HeaderField.USER_VERSION).build(), 1);
         java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(Files.readAllBytes(out), 0, 100);

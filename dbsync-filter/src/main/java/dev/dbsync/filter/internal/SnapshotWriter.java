@@ -87,9 +87,11 @@ public final class SnapshotWriter {
                             (System.nanoTime() - started) / 1_000_000);
                 }
                 // header fields are application data like any other: copied only when the spec
-                // lists them, 0 (the new file's value) otherwise
-                for (HeaderField f : spec.headerFields()) {
-                    s.execute("PRAGMA main." + f.pragma() + " = " + longOf(s, "PRAGMA " + SRC + "." + f.pragma()));
+                // lists them, 0 otherwise; each is set either way, which also writes page 1 of a
+                // snapshot that publishes nothing
+                for (HeaderField f : HeaderField.values()) {
+                    long value = spec.headerFields().contains(f) ? longOf(s, "PRAGMA " + SRC + "." + f.pragma()) : 0;
+                    s.execute("PRAGMA main." + f.pragma() + " = " + value);
                 }
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
