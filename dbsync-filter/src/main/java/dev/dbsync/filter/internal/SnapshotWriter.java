@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * without ever writing an unpublished byte: the source is attached read-only and, inside one
  * read transaction, each published table is created from its DDL and filled by
  * {@code INSERT … SELECT} of only its published rows and columns, in rowid / primary-key
- * order; then its indexes are built (except those mentioning a blanked column). Tables are
+ * order; then the indexes the plan keeps are built (it drops those mentioning a blanked column). Tables are
  * created from the plan's DDL ({@link PublicationPlan.PlannedTable#ddl()}). Virtual tables are
  * written through their own SQL interface only ({@link VirtualTables}): external-content tables
  * are rebuilt from the published tables once the source is detached. Triggers are never
@@ -85,8 +85,8 @@ public final class SnapshotWriter {
                     LOG.debug("table {} ({}) written in {} ms", t.info().name(), t.category(),
                             (System.nanoTime() - started) / 1_000_000);
                 }
-                s.execute("PRAGMA main.user_version = " + longOf(s, "PRAGMA " + SRC + ".user_version"));
-                s.execute("PRAGMA main.application_id = " + longOf(s, "PRAGMA " + SRC + ".application_id"));
+                s.execute("PRAGMA main.user_version = " + plan.header().userVersion());
+                s.execute("PRAGMA main.application_id = " + plan.header().applicationId());
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(s);
@@ -206,18 +206,11 @@ public final class SnapshotWriter {
         return Optional.empty();
     }
 
+    /** Builds the indexes the plan keeps (it drops those mentioning a blanked column). */
     private static void createIndexes(Statement s, PlannedTable t) throws SQLException {
-        for (IndexInfo index : t.info().indexes()) {
-            if (touchesBlanked(index.sql(), t)) {
-                LOG.debug("index {} of {} skipped: it covers a blanked column", index.name(), t.info().name());
-                continue;
-            }
+        for (IndexInfo index : t.indexes()) {
             s.execute(index.sql());
         }
-    }
-
-    private static boolean touchesBlanked(String indexSql, PlannedTable t) {
-        return !t.blanked().isEmpty() && TableDdl.indexMentions(indexSql, t::isBlanked);
     }
 
     private static TableCounts report(Statement s, PlannedTable t) throws SQLException {

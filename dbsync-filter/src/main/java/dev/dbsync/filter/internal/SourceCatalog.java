@@ -28,10 +28,21 @@ import org.sqlite.SQLiteOpenMode;
 public final class SourceCatalog {
     private final String schema;
     private final Map<SqlName, List<SchemaObject>> objects;
+    private final List<TriggerInfo> triggers;
 
-    private SourceCatalog(String schema, Map<SqlName, List<SchemaObject>> objects) {
+    private SourceCatalog(String schema, Map<SqlName, List<SchemaObject>> objects, List<TriggerInfo> triggers) {
         this.schema = schema;
         this.objects = objects;
+        this.triggers = triggers;
+    }
+
+    /**
+     * One trigger (never published).
+     *
+     * @param name its name as stored
+     * @param table the table or view it is attached to
+     */
+    public record TriggerInfo(String name, String table) {
     }
 
     /** What a name of the table namespace denotes. */
@@ -127,6 +138,7 @@ public final class SourceCatalog {
         Map<SqlName, List<SchemaObject>> objects = new LinkedHashMap<>();
         List<IndexInfo> indexes = new ArrayList<>();
         Map<String, String> indexTable = new LinkedHashMap<>();
+        List<TriggerInfo> triggers = new ArrayList<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT type, name, tbl_name, sql FROM " + q
                         + ".sqlite_schema ORDER BY name")) {
@@ -143,6 +155,7 @@ public final class SourceCatalog {
                             indexTable.put(name, rs.getString(3));
                         }
                     }
+                    case "trigger" -> triggers.add(new TriggerInfo(name, rs.getString(3)));
                     default -> {
                     }
                 }
@@ -183,7 +196,7 @@ public final class SourceCatalog {
                 }
             }
         }
-        return new SourceCatalog(schema, objects);
+        return new SourceCatalog(schema, objects, List.copyOf(triggers));
     }
 
     private static void add(Map<SqlName, List<SchemaObject>> objects, SchemaObject o) {
@@ -237,6 +250,30 @@ public final class SourceCatalog {
                 return rs.next() ? Optional.empty() : Optional.of(pk.get(0).name());
             }
         }
+    }
+
+    /** @return every table of the schema, virtual ones included, shadow and internal ones not */
+    public List<TableInfo> tables() {
+        return all(Kind.TABLE).map(SchemaObject::table).toList();
+    }
+
+    /** @return every view of the schema: stored name and CREATE VIEW statement (without comments) */
+    public List<Map.Entry<String, String>> views() {
+        return all(Kind.VIEW).map(v -> Map.entry(v.name(), v.sql())).toList();
+    }
+
+    /** @return the stored names of every shadow table of a virtual table */
+    public List<String> shadowTables() {
+        return all(Kind.SHADOW).map(SchemaObject::name).toList();
+    }
+
+    /** @return every trigger of the schema */
+    public List<TriggerInfo> triggers() {
+        return triggers;
+    }
+
+    private java.util.stream.Stream<SchemaObject> all(Kind kind) {
+        return objects.values().stream().flatMap(List::stream).filter(o -> o.kind() == kind);
     }
 
     /** @return the schema this catalog describes, e.g. {@code main} */

@@ -153,6 +153,14 @@ public final class VirtualTables {
 
     /**
      * @param info a virtual table of a checked plan
+     * @return its module's name as written, e.g. {@code fts5}
+     */
+    static String moduleName(TableInfo info) {
+        return module(info).name();
+    }
+
+    /**
+     * @param info a virtual table of a checked plan
      * @return true when it is filled by rebuilding its index from its published content table,
      *     false when its own published rows are inserted through it
      */
