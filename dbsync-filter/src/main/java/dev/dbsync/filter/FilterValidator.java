@@ -3,6 +3,7 @@ package dev.dbsync.filter;
 import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
 import dev.dbsync.api.PartialTable;
+import dev.dbsync.filter.internal.PlanReview;
 import dev.dbsync.filter.internal.PublicationPlan;
 import dev.dbsync.filter.internal.SourceCatalog;
 import dev.dbsync.filter.internal.WhereClauseParser;
@@ -41,7 +42,12 @@ import java.util.Objects;
  * <pre>{@code
  * FilterValidator.validate(spec);                              // syntax only
  * FilterValidator.validateAgainst(spec, Path.of("bo.db"));    // and names, compiled by SQLite
+ * PublicationReview plan = FilterValidator.plan(spec, Path.of("bo.db")); // what is published, and why
  * }</pre>
+ *
+ * <p>{@link #plan(FilterSpec, Path)} checks the spec as {@code validateAgainst} does and
+ * returns the publication plan: for every object of the source whether a snapshot publishes,
+ * blanks, rebuilds, drops it or leaves it absent, and why ({@link PublicationReview}).
  *
  * <p>Stateless and thread-safe.
  */
@@ -89,11 +95,48 @@ public final class FilterValidator {
      *     for a clause it cannot compile
      */
     public static void validateAgainst(FilterSpec spec, Connection source) {
+        plan(spec, source);
+    }
+
+    /**
+     * Checks the spec as {@link #validateAgainst(FilterSpec, Connection)} does and returns its
+     * publication plan over the main schema of the connection: the decisions a
+     * {@link SnapshotProducer} would carry out on this source, each with its reason. Reads
+     * only; runs no WHERE clause.
+     *
+     * @param spec the spec
+     * @param source an open connection to the source database (sqlite-jdbc)
+     * @return the plan, one entry per object of the source
+     * @throws FilterException if the spec does not fit the source
+     */
+    public static PublicationReview plan(FilterSpec spec, Connection source) {
         validate(spec);
+        Objects.requireNonNull(source, "source");
         try {
-            PublicationPlan.resolve(spec, SourceCatalog.read(source, "main"), source);
+            SourceCatalog catalog = SourceCatalog.read(source, "main");
+            return PlanReview.of(PublicationPlan.resolve(spec, catalog, source), catalog);
         } catch (SQLException e) {
             throw new FilterException(null, null, -1, "cannot read the source schema: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the source database read-only and returns the spec's publication plan over it, as
+     * {@link #plan(FilterSpec, Connection)} does.
+     *
+     * @param spec the spec
+     * @param source path of the source SQLite database
+     * @return the plan, one entry per object of the source
+     * @throws FilterException if the spec does not fit the source
+     * @throws dev.dbsync.api.DbsyncException if the source cannot be opened
+     */
+    public static PublicationReview plan(FilterSpec spec, Path source) {
+        validate(spec);
+        try (Connection c = SourceCatalog.openReadOnly(source)) {
+            return plan(spec, c);
+        } catch (SQLException e) {
+            throw new dev.dbsync.api.DbsyncException("cannot open source database " + source + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -107,12 +150,6 @@ public final class FilterValidator {
      * @throws dev.dbsync.api.DbsyncException if the source cannot be opened
      */
     public static void validateAgainst(FilterSpec spec, Path source) {
-        validate(spec);
-        try (Connection c = SourceCatalog.openReadOnly(source)) {
-            validateAgainst(spec, c);
-        } catch (SQLException e) {
-            throw new dev.dbsync.api.DbsyncException("cannot open source database " + source + ": "
-                    + e.getMessage(), e);
-        }
+        plan(spec, source);
     }
 }
