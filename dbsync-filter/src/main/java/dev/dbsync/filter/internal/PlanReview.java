@@ -94,12 +94,12 @@ public final class PlanReview {
         out.add(entry(ObjectKind.HEADER, "encoding", null, Disposition.PUBLISHED,
                 "value " + h.encoding() + ", the source's"));
         out.add(entry(ObjectKind.HEADER, "page_size", null, Disposition.REBUILT,
-                "the producer's page size (4096 unless set otherwise), not the source's " + h.pageSize()));
+                "set by the producer (4096 unless set otherwise); the source's is " + h.pageSize()));
         String[] vacuum = {"none", "full", "incremental"};
         String source = h.autoVacuum() >= 0 && h.autoVacuum() < 3 ? vacuum[(int) h.autoVacuum()]
                 : String.valueOf(h.autoVacuum());
         out.add(entry(ObjectKind.HEADER, "auto_vacuum", null, Disposition.REBUILT,
-                "always none in a snapshot (the source's is " + source + ")"));
+                "always none in a snapshot; the source's is " + source));
     }
 
     private static Entry table(PlannedTable t) {
