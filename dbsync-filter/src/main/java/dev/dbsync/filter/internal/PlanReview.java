@@ -157,11 +157,9 @@ public final class PlanReview {
     /** What a blanked column holds in the snapshot, as {@link SnapshotWriter} writes it. */
     private static String blankValue(PlannedTable t, ColumnInfo c) {
         TableInfo info = t.info();
-        if (info.rowidAlias().map(a -> SqlName.same(a, c.name())).orElse(false)) {
-            return "the rowid alias: the snapshot numbers its rows anew";
-        }
-        return c.notNull() ? "every row holds " + SnapshotWriter.zeroValue(c, info.strict())
-                : "every row holds NULL";
+        String value = "every row holds " + SnapshotWriter.blankedValue(info, c);
+        return info.rowidAlias().map(a -> SqlName.same(a, c.name())).orElse(false)
+                ? value + ": it is the rowid alias, so the snapshot assigns new rowids" : value;
     }
 
     /** A shadow table belongs to the virtual table whose name, then {@code _}, starts its name. */

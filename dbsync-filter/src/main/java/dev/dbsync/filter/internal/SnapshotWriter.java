@@ -159,18 +159,23 @@ public final class SnapshotWriter {
                 continue; // computed by the snapshot's own table; a blanked generated column is a plain one there
             }
             targets.add(q(c.name()));
-            if (!blanked) {
-                values.add(q(c.name()));
-            } else if (c.notNull() && !info.rowidAlias().map(a -> SqlName.same(a, c.name())).orElse(false)) {
-                values.add(zeroValue(c, info.strict()));
-            } else {
-                values.add("NULL");
-            }
+            values.add(blanked ? blankedValue(info, c) : q(c.name()));
         }
         String from = SRC + "." + q(info.name()) + (info.withoutRowid() ? " NOT INDEXED" : "");
         return "INSERT INTO main." + q(info.name()) + "(" + String.join(", ", targets) + ") SELECT "
                 + String.join(", ", values) + " FROM " + from
                 + t.where().map(w -> " WHERE (" + w + ")").orElse("") + (order.isEmpty() ? "" : " " + order);
+    }
+
+    /**
+     * @param info a partial table
+     * @param c one of its blanked columns
+     * @return the SQL literal every row of the snapshot holds in that column: its type's zero
+     *     value when NOT NULL, else NULL (for the rowid alias, NULL: the snapshot assigns rowids)
+     */
+    static String blankedValue(TableInfo info, ColumnInfo c) {
+        boolean alias = info.rowidAlias().map(a -> SqlName.same(a, c.name())).orElse(false);
+        return c.notNull() && !alias ? zeroValue(c, info.strict()) : "NULL";
     }
 
     /** The zero value of a NOT NULL column's type, following SQLite's affinity rules. */
