@@ -29,7 +29,7 @@ class PublicationReviewTest {
     private static final FilterSpec SPEC = FilterSpec.builder()
             .partialTable("users", PartialTable.of("id", "name", "name_upper"))
             .filteredTable("posts", "public = 1")
-            .fullTables("tags", "docs", "docs_fts", "notes_fts", "places")
+            .fullTables("tags", "counters", "docs", "docs_fts", "notes_fts", "places")
             .views("public_posts")
             .build();
 
@@ -47,9 +47,14 @@ class PublicationReviewTest {
                 "CREATE INDEX users_name ON users(name)",
                 "INSERT INTO users (id, name, email, score) VALUES (1, 'ada', 'ada@example.org', 5),"
                         + " (2, 'bob', 'bob@example.org', 9)",
-                "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INT, body TEXT, public INT)",
+                "CREATE TABLE posts (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INT, body TEXT, public INT)",
                 "CREATE INDEX posts_user ON posts(user_id)",
-                "INSERT INTO posts VALUES (1, 1, 'hello', 1), (2, 2, 'secret', 0)",
+                "INSERT INTO posts VALUES (1, 1, 'hello', 1), (2, 2, 'secret', 0), (3, 1, 'gone', 1)",
+                "DELETE FROM posts WHERE id = 3",
+                "CREATE TABLE counters (id INTEGER PRIMARY KEY AUTOINCREMENT, n INT)",
+                "INSERT INTO counters VALUES (1, 1), (2, 2), (9, 9)",
+                "DELETE FROM counters WHERE id = 9",
+                "ANALYZE",
                 "CREATE TABLE tags (tag TEXT PRIMARY KEY) WITHOUT ROWID",
                 "INSERT INTO tags VALUES ('news')",
                 "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at INT, what TEXT)",
@@ -100,6 +105,9 @@ class PublicationReviewTest {
         assertEntry(plan, ObjectKind.TABLE, null, "posts", Disposition.PUBLISHED, "rows where public = 1");
         assertEntry(plan, ObjectKind.TABLE, null, "tags", Disposition.PUBLISHED, "every row, every column");
         assertEntry(plan, ObjectKind.TABLE, null, "audit_log", Disposition.ABSENT, "not in the spec");
+        assertEntry(plan, ObjectKind.TABLE, null, "sqlite_sequence", Disposition.REBUILT, "counters, posts",
+                "not copied");
+        assertEntry(plan, ObjectKind.TABLE, null, "sqlite_stat1", Disposition.ABSENT, "statistics");
 
         assertEntry(plan, ObjectKind.COLUMN, "users", "name", Disposition.PUBLISHED, "listed in partial table users");
         assertEntry(plan, ObjectKind.COLUMN, "users", "name_upper", Disposition.PUBLISHED, "generated");
@@ -146,7 +154,8 @@ class PublicationReviewTest {
         java.util.Collections.reverse(reversed);
         assertThat(new PublicationReview(reversed).entries()).isEqualTo(entries);
         assertThat(plan.entries(ObjectKind.TABLE)).extracting(Entry::name)
-                .containsExactly("audit_log", "docs", "posts", "tags", "users");
+                .containsExactly("audit_log", "counters", "docs", "posts", "sqlite_sequence", "sqlite_stat1",
+                        "sqlite_stat4", "tags", "users");
         assertThat(entries).extracting(Entry::kind).isSorted();
     }
 
@@ -205,6 +214,8 @@ class PublicationReviewTest {
             }
         }
         assertThat(inSnapshot).as("the snapshot holds nothing the plan does not publish").isEqualTo(expected);
+        assertThat(rows(out, "SELECT name, seq FROM sqlite_sequence ORDER BY name")).as("counters of published rows")
+                .containsExactly(List.of("counters", 2), List.of("posts", 1));
         assertThat(rows(out, "SELECT email, score FROM users")).containsOnly(java.util.Arrays.asList("", null));
     }
 }

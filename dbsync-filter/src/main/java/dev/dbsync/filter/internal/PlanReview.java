@@ -72,11 +72,14 @@ public final class PlanReview {
             }
         }
         shadowTables(catalog, planned, out);
+        for (String internal : catalog.internalTables()) {
+            out.add(internalTable(internal, plan));
+        }
         Set<SqlName> views = plan.views().stream().map(v -> SqlName.of(v.getKey())).collect(Collectors.toSet());
         for (Map.Entry<String, String> v : catalog.views()) {
             out.add(views.contains(SqlName.of(v.getKey()))
                     ? entry(ObjectKind.VIEW, v.getKey(), null, Disposition.PUBLISHED,
-                            "listed in the spec; compiled against the published tables")
+                            "listed in the spec; production checks that it compiles against the published tables")
                     : entry(ObjectKind.VIEW, v.getKey(), null, Disposition.ABSENT, "not in the spec"));
         }
         for (TriggerInfo tr : catalog.triggers()) {
@@ -160,6 +163,30 @@ public final class PlanReview {
         String value = "every row holds " + SnapshotWriter.blankedValue(info, c);
         return info.rowidAlias().map(a -> SqlName.same(a, c.name())).orElse(false)
                 ? value + ": it is the rowid alias, so the snapshot assigns new rowids" : value;
+    }
+
+    /**
+     * SQLite's own tables are never copied; the snapshot's {@code sqlite_sequence} is SQLite's,
+     * kept by the inserts of the published rows into the AUTOINCREMENT tables it publishes.
+     */
+    private static Entry internalTable(String name, PublicationPlan plan) {
+        if (SqlName.same(name, "sqlite_sequence")) {
+            List<String> counted = plan.tables().stream()
+                    .filter(t -> !t.info().virtual() && SqlLexer.tokenize(t.ddl()).stream()
+                            .anyMatch(k -> k.isWord(t.ddl(), "AUTOINCREMENT")))
+                    .map(t -> t.info().name()).toList();
+            return counted.isEmpty()
+                    ? entry(ObjectKind.TABLE, name, null, Disposition.ABSENT,
+                            "SQLite's AUTOINCREMENT counters: no published table uses AUTOINCREMENT")
+                    : entry(ObjectKind.TABLE, name, null, Disposition.REBUILT, "SQLite's AUTOINCREMENT counters of "
+                            + String.join(", ", counted) + ", kept by SQLite as the published rows are inserted;"
+                            + " the source's counters are not copied");
+        }
+        if (SqlName.fold(name).startsWith("sqlite_stat")) {
+            return entry(ObjectKind.TABLE, name, null, Disposition.ABSENT, "SQLite's statistics (ANALYZE) are not"
+                    + " copied");
+        }
+        return entry(ObjectKind.TABLE, name, null, Disposition.ABSENT, "SQLite's internal table: not copied");
     }
 
     /** A shadow table belongs to the virtual table whose name, then {@code _}, starts its name. */

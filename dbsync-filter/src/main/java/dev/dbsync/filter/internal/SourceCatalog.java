@@ -29,11 +29,14 @@ public final class SourceCatalog {
     private final String schema;
     private final Map<SqlName, List<SchemaObject>> objects;
     private final List<TriggerInfo> triggers;
+    private final List<String> internalTables;
 
-    private SourceCatalog(String schema, Map<SqlName, List<SchemaObject>> objects, List<TriggerInfo> triggers) {
+    private SourceCatalog(String schema, Map<SqlName, List<SchemaObject>> objects, List<TriggerInfo> triggers,
+            List<String> internalTables) {
         this.schema = schema;
         this.objects = objects;
         this.triggers = triggers;
+        this.internalTables = internalTables;
     }
 
     /**
@@ -161,6 +164,7 @@ public final class SourceCatalog {
                 }
             }
         }
+        List<String> internal = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + q + ".table_list")) {
             List<String[]> rows = new ArrayList<>();
             while (rs.next()) {
@@ -170,6 +174,9 @@ public final class SourceCatalog {
             for (String[] r : rows) {
                 String name = r[0];
                 if (SqlName.fold(name).startsWith("sqlite_")) {
+                    if (!SqlName.same(name, "sqlite_schema") && !SqlName.same(name, "sqlite_temp_schema")) {
+                        internal.add(name);
+                    }
                     continue;
                 }
                 switch (r[1]) {
@@ -196,7 +203,7 @@ public final class SourceCatalog {
                 }
             }
         }
-        return new SourceCatalog(schema, objects, List.copyOf(triggers));
+        return new SourceCatalog(schema, objects, List.copyOf(triggers), List.copyOf(internal));
     }
 
     private static void add(Map<SqlName, List<SchemaObject>> objects, SchemaObject o) {
@@ -265,6 +272,11 @@ public final class SourceCatalog {
     /** @return the stored names of every shadow table of a virtual table */
     public List<String> shadowTables() {
         return all(Kind.SHADOW).map(SchemaObject::name).toList();
+    }
+
+    /** @return SQLite's own tables of the schema, such as {@code sqlite_sequence} or {@code sqlite_stat1} */
+    public List<String> internalTables() {
+        return internalTables;
     }
 
     /** @return every trigger of the schema */
