@@ -3,7 +3,6 @@ package dev.dbsync.filter;
 import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
 import dev.dbsync.api.PartialTable;
-import dev.dbsync.filter.internal.PlanReview;
 import dev.dbsync.filter.internal.PublicationPlan;
 import dev.dbsync.filter.internal.SourceCatalog;
 import dev.dbsync.filter.internal.WhereClauseParser;

@@ -26,7 +26,7 @@ import java.util.Optional;
  *
  * Every decision production makes is taken here, once: which tables, rows and columns, which
  * indexes and constraints (those mentioning a blanked column are dropped), which header fields;
- * {@link SnapshotWriter} carries the plan out and {@link PlanReview} reports it.
+ * {@link SnapshotWriter} carries the plan out and {@code FilterValidator.plan} reports it.
  *
  * @param tables the tables to publish, sorted by name
  * @param views the views to publish (stored name, CREATE VIEW statement), sorted by name
@@ -94,6 +94,15 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
          */
         public boolean isBlanked(String column) {
             return hasColumn(blanked, column);
+        }
+
+        /**
+         * @return true for an ordinary table declared AUTOINCREMENT: the snapshot's
+         *     {@code sqlite_sequence} then holds its counter, kept by SQLite as the published
+         *     rows are inserted
+         */
+        public boolean autoincrement() {
+            return !info.virtual() && SqlLexer.tokenize(ddl).stream().anyMatch(k -> k.isWord(ddl, "AUTOINCREMENT"));
         }
     }
 

@@ -173,7 +173,7 @@ public final class SnapshotWriter {
      * @return the SQL literal every row of the snapshot holds in that column: its type's zero
      *     value when NOT NULL, else NULL (for the rowid alias, NULL: the snapshot assigns rowids)
      */
-    static String blankedValue(TableInfo info, ColumnInfo c) {
+    public static String blankedValue(TableInfo info, ColumnInfo c) {
         boolean alias = info.rowidAlias().map(a -> SqlName.same(a, c.name())).orElse(false);
         return c.notNull() && !alias ? zeroValue(c, info.strict()) : "NULL";
     }

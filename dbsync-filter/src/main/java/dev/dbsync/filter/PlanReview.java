@@ -1,18 +1,22 @@
-package dev.dbsync.filter.internal;
+package dev.dbsync.filter;
 
 import dev.dbsync.api.SqlName;
-import dev.dbsync.filter.PublicationReview;
 import dev.dbsync.filter.PublicationReview.Disposition;
 import dev.dbsync.filter.PublicationReview.Entry;
 import dev.dbsync.filter.PublicationReview.ObjectKind;
+import dev.dbsync.filter.internal.PublicationPlan;
 import dev.dbsync.filter.internal.PublicationPlan.Category;
 import dev.dbsync.filter.internal.PublicationPlan.DroppedIndex;
 import dev.dbsync.filter.internal.PublicationPlan.Header;
 import dev.dbsync.filter.internal.PublicationPlan.PlannedTable;
+import dev.dbsync.filter.internal.SnapshotWriter;
+import dev.dbsync.filter.internal.SourceCatalog;
 import dev.dbsync.filter.internal.SourceCatalog.ColumnInfo;
 import dev.dbsync.filter.internal.SourceCatalog.IndexInfo;
 import dev.dbsync.filter.internal.SourceCatalog.TableInfo;
 import dev.dbsync.filter.internal.SourceCatalog.TriggerInfo;
+import dev.dbsync.filter.internal.TableDdl;
+import dev.dbsync.filter.internal.VirtualTables;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +32,7 @@ import java.util.stream.Collectors;
  * fields) or from the rule production follows (triggers are never copied, views only when
  * listed, shadow tables are written by their virtual table's module).
  */
-public final class PlanReview {
+final class PlanReview {
     private PlanReview() {
     }
 
@@ -37,7 +41,7 @@ public final class PlanReview {
      * @param catalog the source schema it was resolved against
      * @return the review
      */
-    public static PublicationReview of(PublicationPlan plan, SourceCatalog catalog) {
+    static PublicationReview of(PublicationPlan plan, SourceCatalog catalog) {
         List<Entry> out = new ArrayList<>();
         header(plan.header(), out);
         Map<SqlName, PlannedTable> planned = new HashMap<>();
@@ -172,8 +176,7 @@ public final class PlanReview {
     private static Entry internalTable(String name, PublicationPlan plan) {
         if (SqlName.same(name, "sqlite_sequence")) {
             List<String> counted = plan.tables().stream()
-                    .filter(t -> !t.info().virtual() && SqlLexer.tokenize(t.ddl()).stream()
-                            .anyMatch(k -> k.isWord(t.ddl(), "AUTOINCREMENT")))
+                    .filter(PlannedTable::autoincrement)
                     .map(t -> t.info().name()).toList();
             return counted.isEmpty()
                     ? entry(ObjectKind.TABLE, name, null, Disposition.ABSENT,
