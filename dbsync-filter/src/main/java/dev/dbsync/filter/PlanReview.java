@@ -101,7 +101,8 @@ final class PlanReview {
         out.add(entry(ObjectKind.HEADER, "encoding", null, Disposition.PUBLISHED,
                 "value " + h.encoding() + ", the source's"));
         out.add(entry(ObjectKind.HEADER, "page_size", null, Disposition.REBUILT,
-                "set by the producer (4096 unless set otherwise); the source's is " + h.pageSize()));
+                "set by the producer (" + SnapshotProducer.DEFAULT_PAGE_SIZE
+                        + " unless set otherwise); the source's is " + h.pageSize()));
         String[] vacuum = {"none", "full", "incremental"};
         String source = h.autoVacuum() >= 0 && h.autoVacuum() < 3 ? vacuum[(int) h.autoVacuum()]
                 : String.valueOf(h.autoVacuum());
