@@ -4,6 +4,7 @@ import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
 import dev.dbsync.api.PartialTable;
 import dev.dbsync.filter.internal.PublicationPlan;
+import dev.dbsync.filter.internal.SnapshotWriter;
 import dev.dbsync.filter.internal.SourceCatalog;
 import dev.dbsync.filter.internal.WhereClauseParser;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ import java.util.Objects;
  * them, folding the case of ASCII letters only: see {@link SqlName}), each WHERE clause is
  * compiled by SQLite against its table, and every listed virtual table must be publishable (a
  * known module that stores its rows, or an external-content table listed whole with its
- * published content table; see {@link SnapshotProducer}).
+ * published content table; see {@link SnapshotProducer}); every listed view must compile
+ * against the published tables (checked on an empty in-memory copy of their schema).
  *
  * <pre>{@code
  * FilterValidator.validate(spec);                              // syntax only
@@ -85,8 +87,9 @@ public final class FilterValidator {
 
     /**
      * Checks the spec as {@link #validate(FilterSpec)} does, then against the main schema of
-     * an open SQLite connection: every table, view and column named must exist, and each
-     * WHERE clause must compile against its table. Reads only; runs no WHERE clause.
+     * an open SQLite connection: every table, view and column named must exist, each WHERE
+     * clause must compile against its table, and each listed view against the published
+     * tables. Reads only; runs no WHERE clause.
      *
      * @param spec the spec to check
      * @param source an open connection to the source database (sqlite-jdbc)
@@ -113,7 +116,9 @@ public final class FilterValidator {
         Objects.requireNonNull(source, "source");
         try {
             SourceCatalog catalog = SourceCatalog.read(source, "main");
-            return PlanReview.of(PublicationPlan.resolve(spec, catalog, source), catalog);
+            PublicationPlan plan = PublicationPlan.resolve(spec, catalog, source);
+            SnapshotWriter.checkViews(plan);
+            return PlanReview.of(plan, catalog);
         } catch (SQLException e) {
             throw new FilterException(null, null, -1, "cannot read the source schema: " + e.getMessage(), e);
         }

@@ -83,7 +83,7 @@ final class PlanReview {
         for (Map.Entry<String, String> v : catalog.views()) {
             out.add(views.contains(SqlName.of(v.getKey()))
                     ? entry(ObjectKind.VIEW, v.getKey(), null, Disposition.PUBLISHED,
-                            "listed in the spec; production checks that it compiles against the published tables")
+                            "listed in the spec; it compiles against the published tables")
                     : entry(ObjectKind.VIEW, v.getKey(), null, Disposition.ABSENT, "not in the spec"));
         }
         for (TriggerInfo tr : catalog.triggers()) {

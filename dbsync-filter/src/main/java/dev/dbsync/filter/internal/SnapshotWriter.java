@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
 
 /**
  * Fills a new, empty destination database with the published part of a source database,
@@ -253,6 +254,39 @@ public final class SnapshotWriter {
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(s);
             throw e;
+        }
+    }
+
+    /**
+     * Compiles the plan's views as production does ({@code createViews}), against the plan's
+     * tables created empty in a scratch in-memory database: a listed view that cannot be
+     * published fails here, before anything is produced, with the error production would give.
+     *
+     * @param plan a resolved plan
+     * @throws FilterException naming the first view that does not compile against the
+     *     published tables
+     */
+    public static void checkViews(PublicationPlan plan) {
+        if (plan.views().isEmpty()) {
+            return;
+        }
+        try (Connection scratch = new SQLiteConfig().createConnection("jdbc:sqlite::memory:");
+                Statement s = scratch.createStatement()) {
+            s.execute("PRAGMA trusted_schema = OFF");
+            for (PlannedTable t : plan.tables()) {
+                if (!t.info().virtual()) {
+                    s.execute(t.ddl());
+                }
+            }
+            for (PlannedTable t : plan.tables()) {
+                if (t.info().virtual()) {
+                    VirtualTables.create(s, t.info());
+                }
+            }
+            createViews(scratch, s, plan.views());
+        } catch (SQLException e) {
+            throw new FilterException(null, null, -1, "cannot check the views against the published tables: "
+                    + e.getMessage(), e);
         }
     }
 
