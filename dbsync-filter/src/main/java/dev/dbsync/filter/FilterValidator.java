@@ -4,6 +4,7 @@ import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
 import dev.dbsync.api.PartialTable;
 import dev.dbsync.filter.internal.PublicationPlan;
+import dev.dbsync.filter.internal.SnapshotWriter;
 import dev.dbsync.filter.internal.SourceCatalog;
 import dev.dbsync.filter.internal.WhereClauseParser;
 import java.nio.file.Path;
@@ -36,12 +37,18 @@ import java.util.Objects;
  * them, folding the case of ASCII letters only: see {@link SqlName}), each WHERE clause is
  * compiled by SQLite against its table, and every listed virtual table must be publishable (a
  * known module that stores its rows, or an external-content table listed whole with its
- * published content table; see {@link SnapshotProducer}).
+ * published content table; see {@link SnapshotProducer}); every listed view must compile
+ * against the published tables (checked on an empty in-memory copy of their schema).
  *
  * <pre>{@code
  * FilterValidator.validate(spec);                              // syntax only
  * FilterValidator.validateAgainst(spec, Path.of("bo.db"));    // and names, compiled by SQLite
+ * PublicationReview plan = FilterValidator.plan(spec, Path.of("bo.db")); // what is published, and why
  * }</pre>
+ *
+ * <p>{@link #plan(FilterSpec, Path)} checks the spec as {@code validateAgainst} does and
+ * returns the publication plan: for every object of the source whether a snapshot publishes,
+ * blanks, rebuilds, drops it or leaves it absent, and why ({@link PublicationReview}).
  *
  * <p>Stateless and thread-safe.
  */
@@ -80,8 +87,9 @@ public final class FilterValidator {
 
     /**
      * Checks the spec as {@link #validate(FilterSpec)} does, then against the main schema of
-     * an open SQLite connection: every table, view and column named must exist, and each
-     * WHERE clause must compile against its table. Reads only; runs no WHERE clause.
+     * an open SQLite connection: every table, view and column named must exist, each WHERE
+     * clause must compile against its table, and each listed view against the published
+     * tables. Reads only; runs no WHERE clause.
      *
      * @param spec the spec to check
      * @param source an open connection to the source database (sqlite-jdbc)
@@ -89,11 +97,50 @@ public final class FilterValidator {
      *     for a clause it cannot compile
      */
     public static void validateAgainst(FilterSpec spec, Connection source) {
+        plan(spec, source);
+    }
+
+    /**
+     * Checks the spec as {@link #validateAgainst(FilterSpec, Connection)} does and returns its
+     * publication plan over the main schema of the connection: the decisions a
+     * {@link SnapshotProducer} would carry out on this source, each with its reason. Reads
+     * only; runs no WHERE clause.
+     *
+     * @param spec the spec
+     * @param source an open connection to the source database (sqlite-jdbc)
+     * @return the plan, one entry per object of the source
+     * @throws FilterException if the spec does not fit the source
+     */
+    public static PublicationReview plan(FilterSpec spec, Connection source) {
         validate(spec);
+        Objects.requireNonNull(source, "source");
         try {
-            PublicationPlan.resolve(spec, SourceCatalog.read(source, "main"), source);
+            SourceCatalog catalog = SourceCatalog.read(source, "main");
+            PublicationPlan plan = PublicationPlan.resolve(spec, catalog, source);
+            SnapshotWriter.checkViews(plan);
+            return PlanReview.of(plan, catalog);
         } catch (SQLException e) {
             throw new FilterException(null, null, -1, "cannot read the source schema: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the source database read-only and returns the spec's publication plan over it, as
+     * {@link #plan(FilterSpec, Connection)} does.
+     *
+     * @param spec the spec
+     * @param source path of the source SQLite database
+     * @return the plan, one entry per object of the source
+     * @throws FilterException if the spec does not fit the source
+     * @throws dev.dbsync.api.DbsyncException if the source cannot be opened
+     */
+    public static PublicationReview plan(FilterSpec spec, Path source) {
+        validate(spec);
+        try (Connection c = SourceCatalog.openReadOnly(source)) {
+            return plan(spec, c);
+        } catch (SQLException e) {
+            throw new dev.dbsync.api.DbsyncException("cannot open source database " + source + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -107,12 +154,6 @@ public final class FilterValidator {
      * @throws dev.dbsync.api.DbsyncException if the source cannot be opened
      */
     public static void validateAgainst(FilterSpec spec, Path source) {
-        validate(spec);
-        try (Connection c = SourceCatalog.openReadOnly(source)) {
-            validateAgainst(spec, c);
-        } catch (SQLException e) {
-            throw new dev.dbsync.api.DbsyncException("cannot open source database " + source + ": "
-                    + e.getMessage(), e);
-        }
+        plan(spec, source);
     }
 }

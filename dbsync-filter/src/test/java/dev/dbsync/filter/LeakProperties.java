@@ -31,7 +31,9 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
  *
  * <p>The second property draws its names from {@link SqliteNames} (non-ASCII letters in both
  * cases, characters Java folds onto ASCII, pairs of names SQLite keeps apart and Java merges)
- * and adds FTS3/4/5 tables in every form and module quoting ({@link LeakVirtualTables}). It
+ * and adds FTS3/4/5 tables in every form and module quoting ({@link LeakVirtualTables}); it also
+ * checks that the publication plan ({@link FilterValidator#plan}) and the snapshot agree
+ * ({@link PlanAgreement}). It
  * runs 200 tries in {@code verify}; {@code -Ddbsync.leak.tries=N} sets its count, and
  * {@code -Pstress} (which sets {@code dbsync.stress}) runs 2,000:
  * <pre>
@@ -124,9 +126,10 @@ class LeakProperties {
             } catch (DbsyncException e) {
                 violations.add("FilterSpec.build() rejects a spec whose names SQLite reads as distinct: " + e);
             }
+            PublicationReview plan = null;
             if (spec != null && schema.refused.isEmpty()) {
                 try {
-                    FilterValidator.validateAgainst(spec, source);
+                    plan = FilterValidator.plan(spec, source);
                 } catch (DbsyncException e) {
                     violations.add("FilterValidator.validateAgainst rejects a spec production must accept: " + e);
                 }
@@ -146,6 +149,10 @@ class LeakProperties {
                 }
                 if (thrown == null) {
                     LeakChecks.snapshot(schema, out, violations);
+                    if (plan != null) {
+                        PlanAgreement.violations(plan, source, out)
+                                .forEach(v -> violations.add("the plan and production disagree: " + v));
+                    }
                 }
             }
             if (violations.isEmpty()) {

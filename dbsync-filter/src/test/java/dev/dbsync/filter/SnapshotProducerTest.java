@@ -219,6 +219,12 @@ class SnapshotProducerTest {
         assertThatThrownBy(() -> FilterValidator.validateAgainst(FilterSpec.builder()
                 .fullTables("public_posts").build(), source))
                 .isInstanceOf(FilterException.class).hasMessageContaining("is a view");
+        assertThatThrownBy(() -> FilterValidator.validateAgainst(spec().toBuilder().views("leaky").build(), source))
+                .as("a view production would refuse is refused before production")
+                .isInstanceOfSatisfying(FilterException.class, e -> {
+                    assertThat(e.table()).contains("leaky");
+                    assertThat(e.getMessage()).contains("leaky").contains("secrets");
+                });
     }
 
     @Test

@@ -2,18 +2,23 @@ package dev.dbsync.filter.internal;
 
 import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
+import dev.dbsync.api.HeaderField;
 import dev.dbsync.api.PartialTable;
 import dev.dbsync.api.SqlName;
 import dev.dbsync.filter.internal.SourceCatalog.ColumnInfo;
+import dev.dbsync.filter.internal.SourceCatalog.IndexInfo;
 import dev.dbsync.filter.internal.SourceCatalog.TableInfo;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A {@link FilterSpec} resolved against a source catalog: the tables to publish with their
@@ -21,10 +26,15 @@ import java.util.Optional;
  * (by name) so that production is deterministic whatever order the spec lists them in.
  * Names of the spec meet names of the source as SQLite compares them ({@link SqlName}).
  *
+ * Every decision production makes is taken here, once: which tables, rows and columns, which
+ * indexes and constraints (those mentioning a blanked column are dropped), which header fields;
+ * {@link SnapshotWriter} carries the plan out and {@code FilterValidator.plan} reports it.
+ *
  * @param tables the tables to publish, sorted by name
  * @param views the views to publish (stored name, CREATE VIEW statement), sorted by name
+ * @param header the source's header fields
  */
-public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, String>> views) {
+public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, String>> views, Header header) {
     private static final Comparator<String> BY_NAME =
             Comparator.comparing(SqlName::fold).thenComparing(Comparator.naturalOrder());
 
@@ -39,6 +49,50 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
     }
 
     /**
+     * Header fields of the source, read with {@code PRAGMA} through the connection, and which of
+     * them the spec publishes. The snapshot gets the listed fields' values and 0 for the others
+     * ({@link #published(HeaderField)}); its encoding is the source's, its page size the
+     * producer's, and it has no auto-vacuum.
+     *
+     * @param userVersion the source's {@code PRAGMA user_version}
+     * @param applicationId the source's {@code PRAGMA application_id}
+     * @param listed the fields the spec publishes
+     * @param encoding {@code PRAGMA encoding}
+     * @param pageSize {@code PRAGMA page_size}
+     * @param autoVacuum {@code PRAGMA auto_vacuum} (0 none, 1 full, 2 incremental)
+     */
+    public record Header(long userVersion, long applicationId, Set<HeaderField> listed, String encoding,
+            long pageSize, long autoVacuum) {
+        /**
+         * @param field a header field
+         * @return its value in the source
+         */
+        public long source(HeaderField field) {
+            return switch (field) {
+                case USER_VERSION -> userVersion;
+                case APPLICATION_ID -> applicationId;
+            };
+        }
+
+        /**
+         * @param field a header field
+         * @return its value in the snapshot: the source's when the spec lists it, else 0
+         */
+        public long published(HeaderField field) {
+            return listed.contains(field) ? source(field) : 0;
+        }
+    }
+
+    /**
+     * An index of a published table that is not built in the snapshot.
+     *
+     * @param index the index
+     * @param blankedColumn the blanked column it mentions, as written in it
+     */
+    public record DroppedIndex(IndexInfo index, String blankedColumn) {
+    }
+
+    /**
      * One table to publish.
      *
      * @param info the table in the source
@@ -48,16 +102,30 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
      *     not listed, generated ones included (they become plain columns holding NULL or
      *     their type's zero value, so nothing derived from withheld data is published)
      * @param ddl the CREATE TABLE statement of the snapshot's table: the source's, without
-     *     comments, and for a partial table rewritten by {@link TableDdl#forPartialTable}
+     *     comments, and for a partial table rewritten by {@link TableDdl#rewrite}
+     * @param indexes the indexes built in the snapshot, sorted by name
+     * @param droppedIndexes the indexes not built: those that mention a blanked column
+     * @param droppedConstraints the constraints the DDL rewrite dropped: those that mention a
+     *     blanked column
      */
     public record PlannedTable(TableInfo info, Category category, Optional<String> where, List<ColumnInfo> blanked,
-            String ddl) {
+            String ddl, List<IndexInfo> indexes, List<DroppedIndex> droppedIndexes,
+            List<TableDdl.DroppedConstraint> droppedConstraints) {
         /**
          * @param column a column name, compared as SQLite compares names
          * @return true when the column's values are withheld
          */
         public boolean isBlanked(String column) {
             return hasColumn(blanked, column);
+        }
+
+        /**
+         * @return true for an ordinary table declared AUTOINCREMENT: the snapshot's
+         *     {@code sqlite_sequence} then holds its counter, kept by SQLite as the published
+         *     rows are inserted
+         */
+        public boolean autoincrement() {
+            return !info.virtual() && SqlLexer.tokenize(ddl).stream().anyMatch(k -> k.isWord(ddl, "AUTOINCREMENT"));
         }
     }
 
@@ -76,11 +144,11 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
         List<PlannedTable> tables = new ArrayList<>();
         for (String t : spec.fullTables()) {
             TableInfo info = find(catalog, t);
-            tables.add(new PlannedTable(info, Category.FULL, Optional.empty(), List.of(), info.sql()));
+            tables.add(whole(info, Category.FULL, Optional.empty()));
         }
         for (Map.Entry<String, String> e : spec.filteredTables().entrySet()) {
             TableInfo info = find(catalog, e.getKey());
-            tables.add(new PlannedTable(info, Category.FILTERED, Optional.of(e.getValue()), List.of(), info.sql()));
+            tables.add(whole(info, Category.FILTERED, Optional.of(e.getValue())));
         }
         for (Map.Entry<String, PartialTable> e : spec.partialTables().entrySet()) {
             TableInfo info = find(catalog, e.getKey());
@@ -102,11 +170,24 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
                     blanked.add(c);
                 }
             }
-            String ddl = blanked.isEmpty() || info.virtual() ? info.sql()
-                    : TableDdl.forPartialTable(info.name(), info.sql(), n -> hasColumn(blanked, n),
+            TableDdl.PartialDdl ddl = blanked.isEmpty() || info.virtual()
+                    ? new TableDdl.PartialDdl(info.sql(), List.of())
+                    : TableDdl.rewrite(info.name(), info.sql(), n -> hasColumn(blanked, n),
                             info.rowidAlias().orElse(null));
+            List<IndexInfo> built = new ArrayList<>();
+            List<DroppedIndex> dropped = new ArrayList<>();
+            for (IndexInfo index : info.indexes()) {
+                Optional<String> mention = blanked.isEmpty() ? Optional.empty()
+                        : TableDdl.indexMention(index.sql(), n -> hasColumn(blanked, n));
+                if (mention.isPresent()) {
+                    dropped.add(new DroppedIndex(index, mention.get()));
+                } else {
+                    built.add(index);
+                }
+            }
             tables.add(new PlannedTable(info, Category.PARTIAL,
-                    p.hasWhere() ? Optional.of(p.where()) : Optional.empty(), List.copyOf(blanked), ddl));
+                    p.hasWhere() ? Optional.of(p.where()) : Optional.empty(), List.copyOf(blanked), ddl.sql(),
+                    List.copyOf(built), List.copyOf(dropped), ddl.dropped()));
         }
         VirtualTables.check(tables, catalog);
         for (PlannedTable t : tables) {
@@ -121,7 +202,32 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
                     + "' named in the filter spec does not exist in the source")));
         }
         views.sort(Map.Entry.comparingByKey(BY_NAME));
-        return new PublicationPlan(List.copyOf(tables), List.copyOf(views));
+        return new PublicationPlan(List.copyOf(tables), List.copyOf(views), header(connection, catalog.schema(), spec.headerFields()));
+    }
+
+    private static PlannedTable whole(TableInfo info, Category category, Optional<String> where) {
+        return new PlannedTable(info, category, where, List.of(), info.sql(), info.indexes(), List.of(), List.of());
+    }
+
+    private static Header header(Connection c, String schema, Set<HeaderField> listed) {
+        String q = SqlNames.quote(schema);
+        try (Statement s = c.createStatement()) {
+            return new Header(pragma(s, q, "user_version"), pragma(s, q, "application_id"), Set.copyOf(listed),
+                    text(s, "PRAGMA encoding"), pragma(s, q, "page_size"), pragma(s, q, "auto_vacuum"));
+        } catch (SQLException e) {
+            throw new FilterException(null, null, -1, "cannot read the source's header fields: " + e.getMessage(), e);
+        }
+    }
+
+    private static long pragma(Statement s, String schema, String name) throws SQLException {
+        return Long.parseLong(text(s, "PRAGMA " + schema + "." + name));
+    }
+
+    private static String text(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private static boolean hasColumn(List<ColumnInfo> columns, String name) {

@@ -22,13 +22,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
 
 /**
  * Fills a new, empty destination database with the published part of a source database,
  * without ever writing an unpublished byte: the source is attached read-only and, inside one
  * read transaction, each published table is created from its DDL and filled by
  * {@code INSERT … SELECT} of only its published rows and columns, in rowid / primary-key
- * order; then its indexes are built (except those mentioning a blanked column). Tables are
+ * order; then the indexes the plan keeps are built (it drops those mentioning a blanked column). Tables are
  * created from the plan's DDL ({@link PublicationPlan.PlannedTable#ddl()}). Virtual tables are
  * written through their own SQL interface only ({@link VirtualTables}): external-content tables
  * are rebuilt from the published tables once the source is detached. Triggers are never
@@ -86,12 +87,11 @@ public final class SnapshotWriter {
                     LOG.debug("table {} ({}) written in {} ms", t.info().name(), t.category(),
                             (System.nanoTime() - started) / 1_000_000);
                 }
-                // header fields are application data like any other: copied only when the spec
-                // lists them, 0 otherwise; each is set either way, which also writes page 1 of a
-                // snapshot that publishes nothing
+                // header fields are application data like any other: the plan holds the source's
+                // value when the spec lists the field, 0 otherwise; each is set either way, which
+                // also writes page 1 of a snapshot that publishes nothing
                 for (HeaderField f : HeaderField.values()) {
-                    long value = spec.headerFields().contains(f) ? longOf(s, "PRAGMA " + SRC + "." + f.pragma()) : 0;
-                    s.execute("PRAGMA main." + f.pragma() + " = " + value);
+                    s.execute("PRAGMA main." + f.pragma() + " = " + plan.header().published(f));
                 }
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
@@ -165,18 +165,23 @@ public final class SnapshotWriter {
                 continue; // computed by the snapshot's own table; a blanked generated column is a plain one there
             }
             targets.add(q(c.name()));
-            if (!blanked) {
-                values.add(q(c.name()));
-            } else if (c.notNull() && !info.rowidAlias().map(a -> SqlName.same(a, c.name())).orElse(false)) {
-                values.add(zeroValue(c, info.strict()));
-            } else {
-                values.add("NULL");
-            }
+            values.add(blanked ? blankedValue(info, c) : q(c.name()));
         }
         String from = SRC + "." + q(info.name()) + (info.withoutRowid() ? " NOT INDEXED" : "");
         return "INSERT INTO main." + q(info.name()) + "(" + String.join(", ", targets) + ") SELECT "
                 + String.join(", ", values) + " FROM " + from
                 + t.where().map(w -> " WHERE (" + w + ")").orElse("") + (order.isEmpty() ? "" : " " + order);
+    }
+
+    /**
+     * @param info a partial table
+     * @param c one of its blanked columns
+     * @return the SQL literal every row of the snapshot holds in that column: its type's zero
+     *     value when NOT NULL, else NULL (for the rowid alias, NULL: the snapshot assigns rowids)
+     */
+    public static String blankedValue(TableInfo info, ColumnInfo c) {
+        boolean alias = info.rowidAlias().map(a -> SqlName.same(a, c.name())).orElse(false);
+        return c.notNull() && !alias ? zeroValue(c, info.strict()) : "NULL";
     }
 
     /** The zero value of a NOT NULL column's type, following SQLite's affinity rules. */
@@ -212,18 +217,11 @@ public final class SnapshotWriter {
         return Optional.empty();
     }
 
+    /** Builds the indexes the plan keeps (it drops those mentioning a blanked column). */
     private static void createIndexes(Statement s, PlannedTable t) throws SQLException {
-        for (IndexInfo index : t.info().indexes()) {
-            if (touchesBlanked(index.sql(), t)) {
-                LOG.debug("index {} of {} skipped: it covers a blanked column", index.name(), t.info().name());
-                continue;
-            }
+        for (IndexInfo index : t.indexes()) {
             s.execute(index.sql());
         }
-    }
-
-    private static boolean touchesBlanked(String indexSql, PlannedTable t) {
-        return !t.blanked().isEmpty() && TableDdl.indexMentions(indexSql, t::isBlanked);
     }
 
     private static TableCounts report(Statement s, PlannedTable t) throws SQLException {
@@ -261,6 +259,39 @@ public final class SnapshotWriter {
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(s);
             throw e;
+        }
+    }
+
+    /**
+     * Compiles the plan's views as production does ({@code createViews}), against the plan's
+     * tables created empty in a scratch in-memory database: a listed view that cannot be
+     * published fails here, before anything is produced, with the error production would give.
+     *
+     * @param plan a resolved plan
+     * @throws FilterException naming the first view that does not compile against the
+     *     published tables
+     */
+    public static void checkViews(PublicationPlan plan) {
+        if (plan.views().isEmpty()) {
+            return;
+        }
+        try (Connection scratch = new SQLiteConfig().createConnection("jdbc:sqlite::memory:");
+                Statement s = scratch.createStatement()) {
+            s.execute("PRAGMA trusted_schema = OFF");
+            for (PlannedTable t : plan.tables()) {
+                if (!t.info().virtual()) {
+                    s.execute(t.ddl());
+                }
+            }
+            for (PlannedTable t : plan.tables()) {
+                if (t.info().virtual()) {
+                    VirtualTables.create(s, t.info());
+                }
+            }
+            createViews(scratch, s, plan.views());
+        } catch (SQLException e) {
+            throw new FilterException(null, null, -1, "cannot check the views against the published tables: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -28,10 +28,24 @@ import org.sqlite.SQLiteOpenMode;
 public final class SourceCatalog {
     private final String schema;
     private final Map<SqlName, List<SchemaObject>> objects;
+    private final List<TriggerInfo> triggers;
+    private final List<String> internalTables;
 
-    private SourceCatalog(String schema, Map<SqlName, List<SchemaObject>> objects) {
+    private SourceCatalog(String schema, Map<SqlName, List<SchemaObject>> objects, List<TriggerInfo> triggers,
+            List<String> internalTables) {
         this.schema = schema;
         this.objects = objects;
+        this.triggers = triggers;
+        this.internalTables = internalTables;
+    }
+
+    /**
+     * One trigger (never published).
+     *
+     * @param name its name as stored
+     * @param table the table or view it is attached to
+     */
+    public record TriggerInfo(String name, String table) {
     }
 
     /** What a name of the table namespace denotes. */
@@ -127,6 +141,7 @@ public final class SourceCatalog {
         Map<SqlName, List<SchemaObject>> objects = new LinkedHashMap<>();
         List<IndexInfo> indexes = new ArrayList<>();
         Map<String, String> indexTable = new LinkedHashMap<>();
+        List<TriggerInfo> triggers = new ArrayList<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT type, name, tbl_name, sql FROM " + q
                         + ".sqlite_schema ORDER BY name")) {
@@ -143,11 +158,13 @@ public final class SourceCatalog {
                             indexTable.put(name, rs.getString(3));
                         }
                     }
+                    case "trigger" -> triggers.add(new TriggerInfo(name, rs.getString(3)));
                     default -> {
                     }
                 }
             }
         }
+        List<String> internal = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + q + ".table_list")) {
             List<String[]> rows = new ArrayList<>();
             while (rs.next()) {
@@ -157,6 +174,9 @@ public final class SourceCatalog {
             for (String[] r : rows) {
                 String name = r[0];
                 if (SqlName.fold(name).startsWith("sqlite_")) {
+                    if (!SqlName.same(name, "sqlite_schema") && !SqlName.same(name, "sqlite_temp_schema")) {
+                        internal.add(name);
+                    }
                     continue;
                 }
                 switch (r[1]) {
@@ -183,7 +203,7 @@ public final class SourceCatalog {
                 }
             }
         }
-        return new SourceCatalog(schema, objects);
+        return new SourceCatalog(schema, objects, List.copyOf(triggers), List.copyOf(internal));
     }
 
     private static void add(Map<SqlName, List<SchemaObject>> objects, SchemaObject o) {
@@ -237,6 +257,35 @@ public final class SourceCatalog {
                 return rs.next() ? Optional.empty() : Optional.of(pk.get(0).name());
             }
         }
+    }
+
+    /** @return every table of the schema, virtual ones included, shadow and internal ones not */
+    public List<TableInfo> tables() {
+        return all(Kind.TABLE).map(SchemaObject::table).toList();
+    }
+
+    /** @return every view of the schema: stored name and CREATE VIEW statement (without comments) */
+    public List<Map.Entry<String, String>> views() {
+        return all(Kind.VIEW).map(v -> Map.entry(v.name(), v.sql())).toList();
+    }
+
+    /** @return the stored names of every shadow table of a virtual table */
+    public List<String> shadowTables() {
+        return all(Kind.SHADOW).map(SchemaObject::name).toList();
+    }
+
+    /** @return SQLite's own tables of the schema, such as {@code sqlite_sequence} or {@code sqlite_stat1} */
+    public List<String> internalTables() {
+        return internalTables;
+    }
+
+    /** @return every trigger of the schema */
+    public List<TriggerInfo> triggers() {
+        return triggers;
+    }
+
+    private java.util.stream.Stream<SchemaObject> all(Kind kind) {
+        return objects.values().stream().flatMap(List::stream).filter(o -> o.kind() == kind);
     }
 
     /** @return the schema this catalog describes, e.g. {@code main} */

@@ -4,6 +4,7 @@ import dev.dbsync.api.FilterException;
 import dev.dbsync.api.SqlName;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -35,6 +36,26 @@ public final class TableDdl {
     }
 
     /**
+     * A constraint the rewrite dropped because it mentions a blanked column.
+     *
+     * @param constraint its text as written in the source, e.g. {@code CHECK (length(email) > 3)}
+     * @param column the column it is a constraint of, or empty for a table constraint
+     * @param blankedColumn the blanked column it mentions (the first one, as written)
+     */
+    public record DroppedConstraint(String constraint, Optional<String> column, String blankedColumn) {
+    }
+
+    /**
+     * The CREATE TABLE statement of a partial table as the snapshot holds it, and what was
+     * dropped from it.
+     *
+     * @param sql the statement to create the table in the snapshot
+     * @param dropped the constraints dropped because they mention a blanked column, in order
+     */
+    public record PartialDdl(String sql, List<DroppedConstraint> dropped) {
+    }
+
+    /**
      * @param table the table's name, for messages
      * @param sql its CREATE TABLE statement
      * @param blanked whether a column (by name, compared as SQLite compares names) is blanked
@@ -44,6 +65,21 @@ public final class TableDdl {
      *     column reads a blanked column
      */
     public static String forPartialTable(String table, String sql, Predicate<String> blanked, String rowidAlias) {
+        return rewrite(table, sql, blanked, rowidAlias).sql();
+    }
+
+    /**
+     * Rewrites a partial table's CREATE TABLE statement as {@link #forPartialTable} does,
+     * saying which constraints were dropped and why.
+     *
+     * @param table the table's name, for messages
+     * @param sql its CREATE TABLE statement
+     * @param blanked whether a column (by name, compared as SQLite compares names) is blanked
+     * @param rowidAlias the INTEGER PRIMARY KEY column aliasing the rowid, or null
+     * @return the statement and the dropped constraints
+     * @throws FilterException as {@link #forPartialTable} does
+     */
+    public static PartialDdl rewrite(String table, String sql, Predicate<String> blanked, String rowidAlias) {
         List<Token> tokens = new ArrayList<>(SqlLexer.tokenize(sql));
         tokens.removeIf(t -> t.kind() == TokenKind.COMMENT);
         int open = -1;
@@ -82,6 +118,7 @@ public final class TableDdl {
             throw new FilterException(table, "cannot read the definition of table '" + table + "'");
         }
         List<String> kept = new ArrayList<>();
+        List<DroppedConstraint> dropped = new ArrayList<>();
         for (List<Token> item : items) {
             if (item.isEmpty()) {
                 continue;
@@ -90,13 +127,18 @@ public final class TableDdl {
             boolean tableConstraint = first.kind() == TokenKind.WORD
                     && TABLE_CONSTRAINT_STARTS.contains(SqlName.fold(first.text(sql)));
             if (!tableConstraint) {
-                kept.add(column(table, sql, item, blanked, rowidAlias));
-            } else if (!dropTableConstraint(sql, item, blanked, rowidAlias)) {
+                kept.add(column(table, sql, item, blanked, rowidAlias, dropped));
+                continue;
+            }
+            Optional<String> reads = dropTableConstraint(sql, item, blanked, rowidAlias);
+            if (reads.isEmpty()) {
                 kept.add(span(sql, item));
+            } else {
+                dropped.add(new DroppedConstraint(span(sql, item), Optional.empty(), reads.get()));
             }
         }
-        return sql.substring(0, tokens.get(open).end()) + String.join(", ", kept)
-                + sql.substring(tokens.get(close).start());
+        return new PartialDdl(sql.substring(0, tokens.get(open).end()) + String.join(", ", kept)
+                + sql.substring(tokens.get(close).start()), List.copyOf(dropped));
     }
 
     /**
@@ -106,27 +148,38 @@ public final class TableDdl {
      *     expressions, as a bare, quoted or string-quoted name, or in its WHERE predicate
      */
     public static boolean indexMentions(String indexSql, Predicate<String> names) {
+        return indexMention(indexSql, names).isPresent();
+    }
+
+    /**
+     * @param indexSql a CREATE INDEX statement
+     * @param names whether a name (compared as SQLite compares names) is one to look for
+     * @return the first such name the index mentions in any form (see {@link #indexMentions}),
+     *     as written in the statement
+     */
+    public static Optional<String> indexMention(String indexSql, Predicate<String> names) {
         List<Token> tokens = SqlLexer.tokenize(indexSql);
         for (int i = 0; i < tokens.size(); i++) {
             if (tokens.get(i).isOperator(indexSql, "(")) {
                 return mentions(indexSql, tokens.subList(i, tokens.size()), false, true, true).stream()
-                        .anyMatch(names);
+                        .filter(names).findFirst();
             }
         }
-        return false;
+        return Optional.empty();
     }
 
-    private static boolean dropTableConstraint(String sql, List<Token> item, Predicate<String> blanked,
+    /** @return the blanked column that makes the table constraint dropped, if it is */
+    private static Optional<String> dropTableConstraint(String sql, List<Token> item, Predicate<String> blanked,
             String rowidAlias) {
         String kind = constraintKind(sql, item);
         // a FOREIGN KEY's own columns are its first parenthesized list; REFERENCES names another table's
         List<String> mentioned = mentions(sql, item, kind.equals("foreign"), true, false);
         List<String> blankedMentions = mentioned.stream().filter(blanked).toList();
         if (blankedMentions.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         boolean aliasOnly = rowidAlias != null && blankedMentions.stream().allMatch(n -> SqlName.same(n, rowidAlias));
-        return !(kind.equals("primary") && aliasOnly);
+        return kind.equals("primary") && aliasOnly ? Optional.empty() : Optional.of(blankedMentions.get(0));
     }
 
     /** @return the folded keyword a constraint starts with, after its optional CONSTRAINT name */
@@ -136,7 +189,7 @@ public final class TableDdl {
     }
 
     private static String column(String table, String sql, List<Token> item, Predicate<String> blanked,
-            String rowidAlias) {
+            String rowidAlias, List<DroppedConstraint> droppedConstraints) {
         Token nameToken = item.get(0);
         boolean named = nameToken.kind() == TokenKind.WORD || nameToken.kind() == TokenKind.QUOTED_ID
                 || nameToken.kind() == TokenKind.STRING;
@@ -164,6 +217,7 @@ public final class TableDdl {
                         + "' too, or leave '" + name + "' out");
             } else {
                 dropped = true;
+                droppedConstraints.add(new DroppedConstraint(span(sql, g), Optional.of(name), read.get(0)));
             }
         }
         return dropped ? out.toString() : span(sql, item);

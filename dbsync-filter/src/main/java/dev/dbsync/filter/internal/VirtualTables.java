@@ -153,10 +153,18 @@ public final class VirtualTables {
 
     /**
      * @param info a virtual table of a checked plan
+     * @return its module's name as written, e.g. {@code fts5}
+     */
+    public static String moduleName(TableInfo info) {
+        return module(info).name();
+    }
+
+    /**
+     * @param info a virtual table of a checked plan
      * @return true when it is filled by rebuilding its index from its published content table,
      *     false when its own published rows are inserted through it
      */
-    static boolean rebuiltFromContent(TableInfo info) {
+    public static boolean rebuiltFromContent(TableInfo info) {
         VirtualTableModule module = module(info);
         return FtsOptions.isFts(module.kind()) && FtsOptions.of(module).storage() == Storage.EXTERNAL;
     }
@@ -166,7 +174,7 @@ public final class VirtualTables {
      * @return the table holding its rows in the source: its content table when it has external
      *     content, else itself
      */
-    static String rowsTable(TableInfo info) {
+    public static String rowsTable(TableInfo info) {
         VirtualTableModule module = module(info);
         if (FtsOptions.isFts(module.kind())) {
             FtsOptions options = FtsOptions.of(module);

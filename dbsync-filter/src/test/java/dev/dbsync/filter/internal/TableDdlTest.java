@@ -28,6 +28,24 @@ class TableDdlTest {
     }
 
     @Test
+    void theRewriteSaysWhichConstraintsItDroppedAndTheBlankedColumnEachReads() {
+        String ddl = "CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT, name TEXT CHECK (name <> email) NOT NULL,"
+                + " code TEXT, UNIQUE (name, \"EMAIL\"), CHECK (name <> ''), FOREIGN KEY (code) REFERENCES o(c),"
+                + " FOREIGN KEY (name) REFERENCES o(code))";
+        TableDdl.PartialDdl out = TableDdl.rewrite("t", ddl, blanked("email", "code"), "id");
+        assertThat(out.sql()).isEqualTo("CREATE TABLE t (id INTEGER PRIMARY KEY, \"email\" TEXT,"
+                + " name TEXT NOT NULL, \"code\" TEXT, CHECK (name <> ''), FOREIGN KEY (name) REFERENCES o(code))");
+        assertThat(out.dropped()).containsExactly(
+                new TableDdl.DroppedConstraint("CHECK (name <> email)", java.util.Optional.of("name"), "email"),
+                new TableDdl.DroppedConstraint("UNIQUE (name, \"EMAIL\")", java.util.Optional.empty(), "EMAIL"),
+                new TableDdl.DroppedConstraint("FOREIGN KEY (code) REFERENCES o(c)", java.util.Optional.empty(),
+                        "code"));
+        assertThat(TableDdl.indexMention("CREATE INDEX i ON t(name, lower(Email))", blanked("email")))
+                .contains("Email");
+        assertThat(TableDdl.indexMention("CREATE INDEX i ON t(name)", blanked("email"))).isEmpty();
+    }
+
+    @Test
     void keepsTheRowidAliasPrimaryKeyAndTableOptions() {
         String ddl = "CREATE TABLE t (id INTEGER NOT NULL, v INT UNIQUE, PRIMARY KEY (id)) STRICT";
         assertThat(TableDdl.forPartialTable("t", ddl, blanked("id", "v"), "id"))
