@@ -4,6 +4,7 @@ import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
 import dev.dbsync.api.PartialTable;
 import dev.dbsync.filter.internal.PublicationPlan;
+import dev.dbsync.filter.internal.PublishedViews;
 import dev.dbsync.filter.internal.SourceCatalog;
 import dev.dbsync.filter.internal.WhereClauseParser;
 import java.nio.file.Path;
@@ -34,9 +35,11 @@ import java.util.Objects;
  * <p>{@link #validateAgainst(FilterSpec, Path)} also checks the spec against a source
  * database: every table, view and column named must exist (names compare as SQLite compares
  * them, folding the case of ASCII letters only: see {@link SqlName}), each WHERE clause is
- * compiled by SQLite against its table, and every listed virtual table must be publishable (a
- * known module that stores its rows, or an external-content table listed whole with its
- * published content table; see {@link SnapshotProducer}).
+ * compiled by SQLite against its table ({@code MATCH} only on a full-text table), every listed
+ * virtual table must be publishable (a known module that stores its rows, or an
+ * external-content table listed whole with its published content table; see
+ * {@link SnapshotProducer}), and every listed view must compile against the published tables
+ * alone, as production requires.
  *
  * <pre>{@code
  * FilterValidator.validate(spec);                              // syntax only
@@ -80,8 +83,9 @@ public final class FilterValidator {
 
     /**
      * Checks the spec as {@link #validate(FilterSpec)} does, then against the main schema of
-     * an open SQLite connection: every table, view and column named must exist, and each
-     * WHERE clause must compile against its table. Reads only; runs no WHERE clause.
+     * an open SQLite connection: every table, view and column named must exist, each WHERE
+     * clause must compile against its table, and each listed view against the published
+     * tables alone (checked in an empty in-memory database). Reads only; runs no WHERE clause.
      *
      * @param spec the spec to check
      * @param source an open connection to the source database (sqlite-jdbc)
@@ -91,7 +95,7 @@ public final class FilterValidator {
     public static void validateAgainst(FilterSpec spec, Connection source) {
         validate(spec);
         try {
-            PublicationPlan.resolve(spec, SourceCatalog.read(source, "main"), source);
+            PublishedViews.check(PublicationPlan.resolve(spec, SourceCatalog.read(source, "main"), source));
         } catch (SQLException e) {
             throw new FilterException(null, null, -1, "cannot read the source schema: " + e.getMessage(), e);
         }

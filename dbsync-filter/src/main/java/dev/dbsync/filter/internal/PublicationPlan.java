@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A {@link FilterSpec} resolved against a source catalog: the tables to publish with their
@@ -48,7 +49,8 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
      *     not listed, generated ones included (they become plain columns holding NULL or
      *     their type's zero value, so nothing derived from withheld data is published)
      * @param ddl the CREATE TABLE statement of the snapshot's table: the source's, without
-     *     comments, and for a partial table rewritten by {@link TableDdl#forPartialTable}
+     *     comments, rewritten by {@link TableDdl#forSnapshot} (blanked columns, foreign keys to
+     *     unpublished tables)
      */
     public record PlannedTable(TableInfo info, Category category, Optional<String> where, List<ColumnInfo> blanked,
             String ddl) {
@@ -74,13 +76,18 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
      */
     public static PublicationPlan resolve(FilterSpec spec, SourceCatalog catalog, Connection connection) {
         List<PlannedTable> tables = new ArrayList<>();
+        List<String> names = new ArrayList<>(spec.fullTables());
+        names.addAll(spec.filteredTables().keySet());
+        names.addAll(spec.partialTables().keySet());
+        Predicate<String> published = n -> names.stream().anyMatch(p -> SqlName.same(p, n));
         for (String t : spec.fullTables()) {
             TableInfo info = find(catalog, t);
-            tables.add(new PlannedTable(info, Category.FULL, Optional.empty(), List.of(), info.sql()));
+            tables.add(new PlannedTable(info, Category.FULL, Optional.empty(), List.of(), ddl(info, List.of(), published)));
         }
         for (Map.Entry<String, String> e : spec.filteredTables().entrySet()) {
             TableInfo info = find(catalog, e.getKey());
-            tables.add(new PlannedTable(info, Category.FILTERED, Optional.of(e.getValue()), List.of(), info.sql()));
+            tables.add(new PlannedTable(info, Category.FILTERED, Optional.of(e.getValue()), List.of(),
+                    ddl(info, List.of(), published)));
         }
         for (Map.Entry<String, PartialTable> e : spec.partialTables().entrySet()) {
             TableInfo info = find(catalog, e.getKey());
@@ -102,16 +109,14 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
                     blanked.add(c);
                 }
             }
-            String ddl = blanked.isEmpty() || info.virtual() ? info.sql()
-                    : TableDdl.forPartialTable(info.name(), info.sql(), n -> hasColumn(blanked, n),
-                            info.rowidAlias().orElse(null));
             tables.add(new PlannedTable(info, Category.PARTIAL,
-                    p.hasWhere() ? Optional.of(p.where()) : Optional.empty(), List.copyOf(blanked), ddl));
+                    p.hasWhere() ? Optional.of(p.where()) : Optional.empty(), List.copyOf(blanked),
+                    ddl(info, blanked, published)));
         }
         VirtualTables.check(tables, catalog);
         for (PlannedTable t : tables) {
             if (t.where().isPresent()) {
-                compile(connection, catalog.schema(), t.info().name(), t.where().get());
+                compile(connection, catalog.schema(), t.info(), t.where().get());
             }
         }
         tables.sort(Comparator.comparing(t -> t.info().name(), BY_NAME));
@@ -122,6 +127,12 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
         }
         views.sort(Map.Entry.comparingByKey(BY_NAME));
         return new PublicationPlan(List.copyOf(tables), List.copyOf(views));
+    }
+
+    /** The snapshot's CREATE statement of a table: a virtual table's as written, else rewritten by {@link TableDdl}. */
+    private static String ddl(TableInfo info, List<ColumnInfo> blanked, Predicate<String> published) {
+        return info.virtual() ? info.sql() : TableDdl.forSnapshot(info.name(), info.sql(), n -> hasColumn(blanked, n),
+                info.rowidAlias().orElse(null), published);
     }
 
     private static boolean hasColumn(List<ColumnInfo> columns, String name) {
@@ -143,7 +154,15 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
         throw new FilterException(table, "table '" + table + "' named in the filter spec does not exist in the source");
     }
 
-    private static void compile(Connection c, String schema, String table, String where) {
+    private static void compile(Connection c, String schema, TableInfo info, String where) {
+        String table = info.name();
+        boolean fullText = info.virtual() && VirtualTableModule.parse(info.sql())
+                .map(m -> FtsOptions.isFts(m.kind())).orElse(false);
+        if (!fullText && SqlLexer.tokenize(where).stream().anyMatch(tok -> tok.isWord(where, "MATCH"))) {
+            // SQLite compiles it, then fails on the first row: MATCH is implemented by FTS tables only
+            throw new FilterException(table, "table '" + table + "': the WHERE clause uses MATCH, which only a"
+                    + " full-text (FTS3/FTS4/FTS5) table supports; '" + table + "' is not one");
+        }
         String sql = "SELECT 1 FROM " + SqlNames.quote(schema) + "." + SqlNames.quote(table) + " WHERE (" + where + ")";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.getMetaData();

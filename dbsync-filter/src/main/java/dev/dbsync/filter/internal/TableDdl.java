@@ -8,10 +8,13 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Rewrites the CREATE TABLE statement of a partial table so that its schema text carries no
+ * Rewrites the CREATE TABLE statement of a published table so that its schema text carries no
  * private data and its blanked columns cannot make production fail:
  * <ul>
- *   <li>a blanked column keeps only its name (quoted), its declared type, a bare
+ *   <li>a foreign key (column {@code REFERENCES} or table {@code FOREIGN KEY}) whose target is
+ *       not a published table is dropped, so no unpublished table's name is kept;</li>
+ *   <li>a blanked column keeps only its name (quoted), the name of its type's affinity
+ *       ({@link #affinity}: a declared type is free text), a bare
  *       {@code NOT NULL} when it had one (its zero value is written then) and, for the rowid
  *       alias, its {@code PRIMARY KEY}; no DEFAULT literal, COLLATE, REFERENCES, CHECK, UNIQUE
  *       or generating expression;</li>
@@ -39,11 +42,15 @@ public final class TableDdl {
      * @param sql its CREATE TABLE statement
      * @param blanked whether a column (by name, compared as SQLite compares names) is blanked
      * @param rowidAlias the INTEGER PRIMARY KEY column aliasing the rowid, or null
-     * @return the statement to create the table in the snapshot
+     * @param published whether a table (by name, compared as SQLite compares names) is
+     *     published, for foreign-key targets
+     * @return the statement to create the table in the snapshot: {@code sql} itself when
+     *     nothing is blanked and no foreign key is dropped
      * @throws FilterException if the statement cannot be read, or a published generated
      *     column reads a blanked column
      */
-    public static String forPartialTable(String table, String sql, Predicate<String> blanked, String rowidAlias) {
+    public static String forSnapshot(String table, String sql, Predicate<String> blanked, String rowidAlias,
+            Predicate<String> published) {
         List<Token> tokens = new ArrayList<>(SqlLexer.tokenize(sql));
         tokens.removeIf(t -> t.kind() == TokenKind.COMMENT);
         int open = -1;
@@ -81,7 +88,9 @@ public final class TableDdl {
         if (close < 0) {
             throw new FilterException(table, "cannot read the definition of table '" + table + "'");
         }
+        boolean strict = tokens.subList(close, tokens.size()).stream().anyMatch(t -> t.isWord(sql, "STRICT"));
         List<String> kept = new ArrayList<>();
+        boolean changed = false;
         for (List<Token> item : items) {
             if (item.isEmpty()) {
                 continue;
@@ -89,11 +98,19 @@ public final class TableDdl {
             Token first = item.get(0);
             boolean tableConstraint = first.kind() == TokenKind.WORD
                     && TABLE_CONSTRAINT_STARTS.contains(SqlName.fold(first.text(sql)));
+            String written;
             if (!tableConstraint) {
-                kept.add(column(table, sql, item, blanked, rowidAlias));
-            } else if (!dropTableConstraint(sql, item, blanked, rowidAlias)) {
-                kept.add(span(sql, item));
+                written = column(table, sql, item, blanked, rowidAlias, published, strict);
+            } else {
+                written = dropTableConstraint(sql, item, blanked, rowidAlias, published) ? null : span(sql, item);
             }
+            changed |= written == null || !written.equals(span(sql, item));
+            if (written != null) {
+                kept.add(written);
+            }
+        }
+        if (!changed) {
+            return sql;
         }
         return sql.substring(0, tokens.get(open).end()) + String.join(", ", kept)
                 + sql.substring(tokens.get(close).start());
@@ -116,9 +133,50 @@ public final class TableDdl {
         return false;
     }
 
+    /**
+     * The name of a declared type's affinity, by SQLite's rules (section 3.1 of "Datatypes In
+     * SQLite"): {@code INTEGER}, {@code TEXT}, {@code BLOB} (also for no type), {@code REAL} or
+     * {@code NUMERIC}. Type names fold ASCII letters only, as identifiers do.
+     *
+     * @param declaredType the declared type as written, or null or empty for none
+     * @return the affinity's name
+     */
+    public static String affinity(String declaredType) {
+        String type = declaredType == null ? "" : SqlName.fold(declaredType);
+        if (type.contains("int")) {
+            return "INTEGER";
+        }
+        if (type.contains("char") || type.contains("clob") || type.contains("text")) {
+            return "TEXT";
+        }
+        if (type.contains("blob") || type.isBlank()) {
+            return "BLOB";
+        }
+        if (type.contains("real") || type.contains("floa") || type.contains("doub")) {
+            return "REAL";
+        }
+        return "NUMERIC";
+    }
+
+    /** @return the target table of a foreign key's REFERENCES clause among these tokens, or null */
+    private static String referencedTable(String sql, List<Token> tokens) {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (tokens.get(i).isWord(sql, "REFERENCES")) {
+                return tokens.get(i + 1).identifier(sql);
+            }
+        }
+        return null;
+    }
+
     private static boolean dropTableConstraint(String sql, List<Token> item, Predicate<String> blanked,
-            String rowidAlias) {
+            String rowidAlias, Predicate<String> published) {
         String kind = constraintKind(sql, item);
+        if (kind.equals("foreign")) {
+            String target = referencedTable(sql, item);
+            if (target == null || !published.test(target)) {
+                return true;
+            }
+        }
         // a FOREIGN KEY's own columns are its first parenthesized list; REFERENCES names another table's
         List<String> mentioned = mentions(sql, item, kind.equals("foreign"), true, false);
         List<String> blankedMentions = mentioned.stream().filter(blanked).toList();
@@ -136,7 +194,7 @@ public final class TableDdl {
     }
 
     private static String column(String table, String sql, List<Token> item, Predicate<String> blanked,
-            String rowidAlias) {
+            String rowidAlias, Predicate<String> published, boolean strict) {
         Token nameToken = item.get(0);
         boolean named = nameToken.kind() == TokenKind.WORD || nameToken.kind() == TokenKind.QUOTED_ID
                 || nameToken.kind() == TokenKind.STRING;
@@ -146,12 +204,19 @@ public final class TableDdl {
         String name = nameToken.identifier(sql);
         List<List<Token>> segments = segments(sql, item);
         if (blanked.test(name)) {
-            return blankedColumn(sql, name, segments, rowidAlias != null && SqlName.same(rowidAlias, name));
+            return blankedColumn(sql, name, segments, rowidAlias != null && SqlName.same(rowidAlias, name), strict);
         }
         StringBuilder out = new StringBuilder(span(sql, segments.get(0)));
         boolean dropped = false;
         for (List<Token> g : segments.subList(1, segments.size())) {
             String kind = constraintKind(sql, g);
+            if (kind.equals("references")) {
+                String target = referencedTable(sql, g);
+                if (target == null || !published.test(target)) {
+                    dropped = true;
+                    continue;
+                }
+            }
             boolean expression = kind.equals("check") || kind.equals("as");
             List<String> read = expression
                     ? mentions(sql, g, false, kind.equals("check"), false).stream().filter(blanked).toList()
@@ -169,11 +234,17 @@ public final class TableDdl {
         return dropped ? out.toString() : span(sql, item);
     }
 
-    private static String blankedColumn(String sql, String name, List<List<Token>> segments, boolean alias) {
+    private static String blankedColumn(String sql, String name, List<List<Token>> segments, boolean alias,
+            boolean strict) {
         List<Token> head = segments.get(0);
         StringBuilder out = new StringBuilder(SqlNames.quote(name));
-        if (head.size() > 1) {
-            out.append(' ').append(span(sql, head.subList(1, head.size())));
+        String type = head.size() > 1 ? span(sql, head.subList(1, head.size())) : "";
+        if (alias) {
+            out.append(" INTEGER");
+        } else if (strict && !type.isEmpty()) {
+            out.append(' ').append(type); // one of INT, INTEGER, REAL, TEXT, BLOB, ANY: SQLite allows no other
+        } else {
+            out.append(' ').append(affinity(type));
         }
         for (List<Token> g : segments.subList(1, segments.size())) {
             int k = g.get(0).isWord(sql, "CONSTRAINT") ? 2 : 0;
@@ -201,6 +272,8 @@ public final class TableDdl {
             boolean start = i > 0 && depth == 0 && t.kind() == TokenKind.WORD
                     && CONSTRAINT_STARTS.contains(SqlName.fold(t.text(sql)))
                     && !(t.isWord(sql, "NULL") && item.get(i - 1).isWord(sql, "NOT"))
+                    // NOT DEFERRABLE belongs to the REFERENCES clause before it
+                    && !(t.isWord(sql, "NOT") && i + 1 < item.size() && item.get(i + 1).isWord(sql, "DEFERRABLE"))
                     // GENERATED is a type word unless GENERATED ALWAYS AS follows, as SQLite parses it
                     && !(t.isWord(sql, "GENERATED") && !(i + 1 < item.size() && item.get(i + 1).isWord(sql, "ALWAYS")));
             if (start && !seg.isEmpty()) {
