@@ -27,10 +27,13 @@ import org.sqlite.SQLiteOpenMode;
  * <p>The source is never copied whole: a new database is created, the source attached
  * read-only, and inside one read transaction (a consistent point-in-time view; writers of a
  * WAL-mode source are not blocked) each published table is created from its original DDL and
- * filled with only its published rows and columns. Blanked columns of partial tables hold
- * NULL, or their type's zero value when NOT NULL ({@code 0}, {@code 0.0} or {@code ''}), and
- * keep in the schema only their name, declared type and NOT NULL; indexes and constraints are
- * rebuilt except those mentioning a blanked column; no published statement keeps its comments;
+ * filled with only its published rows and columns, every record rebuilt from the declared
+ * columns (never copied as stored), its indexes built afterwards from those rows. Blanked
+ * columns of partial tables hold NULL, or their type's zero value when NOT NULL ({@code 0},
+ * {@code 0.0} or {@code ''}), and keep in the schema only their name, the name of their type's
+ * affinity and NOT NULL; indexes and constraints are rebuilt except those mentioning a blanked
+ * column; a foreign key to a table that is not published is dropped; no published statement
+ * keeps its comments;
  * triggers are never copied; views are published only when listed and must compile against
  * the published tables. Names compare as SQLite compares them ({@link dev.dbsync.api.SqlName}).
  * Generated columns, WITHOUT ROWID, AUTOINCREMENT and STRICT tables are supported. Virtual
