@@ -272,7 +272,8 @@ public final class TableDdl {
             boolean start = i > 0 && depth == 0 && t.kind() == TokenKind.WORD
                     && CONSTRAINT_STARTS.contains(SqlName.fold(t.text(sql)))
                     && !(t.isWord(sql, "NULL") && item.get(i - 1).isWord(sql, "NOT"))
-                    // NOT DEFERRABLE belongs to the REFERENCES clause before it
+                    // ON DELETE SET NULL / SET DEFAULT and NOT DEFERRABLE belong to the REFERENCES clause before them
+                    && !item.get(i - 1).isWord(sql, "SET")
                     && !(t.isWord(sql, "NOT") && i + 1 < item.size() && item.get(i + 1).isWord(sql, "DEFERRABLE"))
                     // GENERATED is a type word unless GENERATED ALWAYS AS follows, as SQLite parses it
                     && !(t.isWord(sql, "GENERATED") && !(i + 1 < item.size() && item.get(i + 1).isWord(sql, "ALWAYS")));

@@ -103,6 +103,33 @@ class TableDdlTest {
         assertThat(damaged.column("NKME")).isEmpty();
     }
 
+    @Test
+    void foreignKeysToUnpublishedTablesAreDroppedWithTheirWholeClauseAndOthersKeptAsWritten() {
+        String ddl = "CREATE TABLE t (id INTEGER PRIMARY KEY, a INT CONSTRAINT ka REFERENCES hidden(c) ON DELETE SET NULL"
+                + " NOT DEFERRABLE NOT NULL, b INT REFERENCES Shown(c) NOT DEFERRABLE, FOREIGN KEY (a) REFERENCES"
+                + " \"HIDDEN\"(c) DEFERRABLE INITIALLY DEFERRED, CONSTRAINT kb FOREIGN KEY (b) REFERENCES shown)";
+        assertThat(TableDdl.forSnapshot("t", ddl, n -> false, "id", n -> n.equalsIgnoreCase("shown")))
+                .isEqualTo("CREATE TABLE t (id INTEGER PRIMARY KEY, a INT NOT NULL, b INT REFERENCES Shown(c) NOT"
+                        + " DEFERRABLE, CONSTRAINT kb FOREIGN KEY (b) REFERENCES shown)");
+        assertThat(TableDdl.forSnapshot("t", ddl, n -> false, "id", n -> true)).isSameAs(ddl);
+    }
+
+    @Test
+    void affinityNamesFollowSqliteRulesInOrder() {
+        assertThat(TableDdl.affinity("BIGINT")).isEqualTo("INTEGER");
+        assertThat(TableDdl.affinity("CHARINT")).isEqualTo("INTEGER"); // rule 1 before rule 2
+        assertThat(TableDdl.affinity("VARCHAR(12)")).isEqualTo("TEXT");
+        assertThat(TableDdl.affinity("clob")).isEqualTo("TEXT");
+        assertThat(TableDdl.affinity(null)).isEqualTo("BLOB");
+        assertThat(TableDdl.affinity("")).isEqualTo("BLOB");
+        assertThat(TableDdl.affinity("BLOB")).isEqualTo("BLOB");
+        assertThat(TableDdl.affinity("FLOATING POINT")).isEqualTo("INTEGER"); // "POINT" holds INT
+        assertThat(TableDdl.affinity("DOUBLE")).isEqualTo("REAL");
+        assertThat(TableDdl.affinity("'MkType'")).isEqualTo("NUMERIC");
+        assertThat(TableDdl.affinity("ĪNT")).isEqualTo("NUMERIC"); // only ASCII letters fold
+        assertThat(TableDdl.affinity("STRING")).isEqualTo("NUMERIC");
+    }
+
     /** Every foreign-key target counts as published here; {@code RedTeamRegressionTest} covers the others. */
     private static String forPartialTable(String table, String sql, java.util.function.Predicate<String> blanked,
             String rowidAlias) {
