@@ -112,7 +112,6 @@ public final class SnapshotWriter {
 
     private static TableCounts copy(Connection dest, PlannedTable t, List<PlannedTable> rebuilds) throws SQLException {
         TableInfo info = t.info();
-        String name = info.name();
         try (Statement s = dest.createStatement()) {
             if (info.virtual()) {
                 // written and counted once the source is detached (see rebuildAndCount)
