@@ -481,6 +481,8 @@ public final class Publisher implements AutoCloseable {
         /**
          * @return the publisher, not yet started
          * @throws IllegalArgumentException if targets or TLS settings are missing or a value is out of range
+         * @throws dev.dbsync.api.DbsyncException if the save path (or the {@code .next} file beside it)
+         *     is the source or one of its {@code -wal}, {@code -shm}, {@code -journal} files
          * @throws dev.dbsync.api.TransportException if no transport is given and none is usable
          */
         public Publisher build() {
@@ -502,6 +504,7 @@ public final class Publisher implements AutoCloseable {
             if (debounce.isNegative()) {
                 throw new IllegalArgumentException("debounce must not be negative, got " + debounce);
             }
+            FilteredSnapshots.checkOutputs(source, savePath);
             SnapshotMaker m = maker != null ? maker : FilteredSnapshots.maker(source, spec, clock);
             return new Publisher(this, m);
         }

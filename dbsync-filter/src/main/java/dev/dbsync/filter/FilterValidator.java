@@ -4,7 +4,7 @@ import dev.dbsync.api.FilterException;
 import dev.dbsync.api.FilterSpec;
 import dev.dbsync.api.PartialTable;
 import dev.dbsync.filter.internal.PublicationPlan;
-import dev.dbsync.filter.internal.SnapshotWriter;
+import dev.dbsync.filter.internal.PublishedViews;
 import dev.dbsync.filter.internal.SourceCatalog;
 import dev.dbsync.filter.internal.WhereClauseParser;
 import java.nio.file.Path;
@@ -35,10 +35,11 @@ import java.util.Objects;
  * <p>{@link #validateAgainst(FilterSpec, Path)} also checks the spec against a source
  * database: every table, view and column named must exist (names compare as SQLite compares
  * them, folding the case of ASCII letters only: see {@link SqlName}), each WHERE clause is
- * compiled by SQLite against its table, and every listed virtual table must be publishable (a
- * known module that stores its rows, or an external-content table listed whole with its
- * published content table; see {@link SnapshotProducer}); every listed view must compile
- * against the published tables (checked on an empty in-memory copy of their schema).
+ * compiled by SQLite against its table ({@code MATCH} only on a full-text table), every listed
+ * virtual table must be publishable (a known module that stores its rows, or an
+ * external-content table listed whole with its published content table; see
+ * {@link SnapshotProducer}), and every listed view must compile against the published tables
+ * alone, as production requires.
  *
  * <pre>{@code
  * FilterValidator.validate(spec);                              // syntax only
@@ -89,7 +90,7 @@ public final class FilterValidator {
      * Checks the spec as {@link #validate(FilterSpec)} does, then against the main schema of
      * an open SQLite connection: every table, view and column named must exist, each WHERE
      * clause must compile against its table, and each listed view against the published
-     * tables. Reads only; runs no WHERE clause.
+     * tables alone (checked in an empty in-memory database). Reads only; runs no WHERE clause.
      *
      * @param spec the spec to check
      * @param source an open connection to the source database (sqlite-jdbc)
@@ -117,7 +118,7 @@ public final class FilterValidator {
         try {
             SourceCatalog catalog = SourceCatalog.read(source, "main");
             PublicationPlan plan = PublicationPlan.resolve(spec, catalog, source);
-            SnapshotWriter.checkViews(plan);
+            PublishedViews.check(plan);
             return PlanReview.of(plan, catalog);
         } catch (SQLException e) {
             throw new FilterException(null, null, -1, "cannot read the source schema: " + e.getMessage(), e);

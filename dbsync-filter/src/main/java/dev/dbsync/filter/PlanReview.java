@@ -73,8 +73,7 @@ final class PlanReview {
             }
             for (TableDdl.DroppedConstraint c : t.droppedConstraints()) {
                 out.add(entry(ObjectKind.CONSTRAINT, c.constraint(), info.name(), Disposition.DROPPED,
-                        c.column().map(col -> "constraint of column " + col + "; ").orElse("")
-                                + "reads blanked column " + c.blankedColumn()));
+                        c.column().map(col -> "constraint of column " + col + "; ").orElse("") + c.reason()));
             }
         }
         shadowTables(catalog, planned, out);
@@ -153,8 +152,8 @@ final class PlanReview {
             if (t.isBlanked(name)) {
                 String reason = "not listed in partial table " + info.name() + ": " + (c.generated()
                         ? "a generated column, published as a plain column without its expression or values"
-                        : "values withheld (" + blankValue(t, c) + "); its schema keeps only name, type"
-                                + (c.notNull() ? " and NOT NULL" : ""));
+                        : "values withheld (" + blankValue(t, c) + "); its schema keeps only its name, "
+                                + (info.strict() ? "type" : "type affinity") + (c.notNull() ? " and NOT NULL" : ""));
                 out.add(entry(ObjectKind.COLUMN, name, info.name(), Disposition.BLANKED, reason));
             } else {
                 String reason = t.category() == Category.PARTIAL ? "listed in partial table " + info.name()

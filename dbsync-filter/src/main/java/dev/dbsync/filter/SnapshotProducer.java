@@ -27,10 +27,13 @@ import org.sqlite.SQLiteOpenMode;
  * <p>The source is never copied whole: a new database is created, the source attached
  * read-only, and inside one read transaction (a consistent point-in-time view; writers of a
  * WAL-mode source are not blocked) each published table is created from its original DDL and
- * filled with only its published rows and columns. Blanked columns of partial tables hold
- * NULL, or their type's zero value when NOT NULL ({@code 0}, {@code 0.0} or {@code ''}), and
- * keep in the schema only their name, declared type and NOT NULL; indexes and constraints are
- * rebuilt except those mentioning a blanked column; no published statement keeps its comments;
+ * filled with only its published rows and columns, every record rebuilt from the declared
+ * columns (never copied as stored), its indexes built afterwards from those rows. Blanked
+ * columns of partial tables hold NULL, or their type's zero value when NOT NULL ({@code 0},
+ * {@code 0.0} or {@code ''}), and keep in the schema only their name, the name of their type's
+ * affinity and NOT NULL; indexes and constraints are rebuilt except those mentioning a blanked
+ * column; a foreign key to a table that is not published is dropped; no published statement
+ * keeps its comments;
  * triggers are never copied; views are published only when listed and must compile against
  * the published tables. Names compare as SQLite compares them ({@link dev.dbsync.api.SqlName}).
  * Generated columns, WITHOUT ROWID, AUTOINCREMENT and STRICT tables are supported. Virtual
@@ -112,7 +115,9 @@ public final class SnapshotProducer {
      * @return the meta, per-table row counts, size and elapsed time
      * @throws FilterException if the spec is invalid or does not fit the source (nothing is
      *     written then)
-     * @throws DbsyncException if the source cannot be read or the file cannot be written
+     * @throws DbsyncException if the destination is the source (see
+     *     {@link #checkDestination(Path)}; nothing is written then), the source cannot be read
+     *     or the file cannot be written
      */
     public ProductionReport produce(Path destination, FilterSpec spec, long version) {
         Objects.requireNonNull(destination, "destination");
@@ -122,6 +127,7 @@ public final class SnapshotProducer {
         if (!Files.isRegularFile(source)) {
             throw new DbsyncException("source database " + source + " does not exist");
         }
+        checkDestination(destination);
         Path target = destination.toAbsolutePath();
         Path temp = SnapshotFile.createTemp(target);
         try {
@@ -155,6 +161,28 @@ public final class SnapshotProducer {
         } catch (RuntimeException | Error e) {
             SnapshotFile.deleteQuietly(temp);
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a destination that would overwrite the source: the source file itself (the same
+     * path once made absolute and normalized, the same file through a symbolic link or a hard
+     * link) or one of its {@code -wal}, {@code -shm} and {@code -journal} files. Writes nothing.
+     *
+     * @param destination a path a snapshot (or a file derived from one) is to be written at
+     * @throws DbsyncException if the destination is the source or one of its side files,
+     *     naming both paths
+     */
+    public void checkDestination(Path destination) {
+        Objects.requireNonNull(destination, "destination");
+        for (String side : new String[] {"", "-wal", "-shm", "-journal"}) {
+            Path file = source.resolveSibling(source.getFileName() + side);
+            if (SnapshotFile.sameFile(file, destination)) {
+                throw new DbsyncException("the output " + destination.toAbsolutePath() + " is "
+                        + (side.isEmpty() ? "the source database " + source : "the " + side.substring(1)
+                        + " file of the source database " + source) + ": writing it would destroy the source;"
+                        + " choose another output path");
+            }
         }
     }
 

@@ -128,9 +128,9 @@ class PublicationReviewTest {
         assertEntry(plan, ObjectKind.INDEX, "audit_log", "audit_at", Disposition.ABSENT,
                 "table audit_log is not published");
         assertEntry(plan, ObjectKind.CONSTRAINT, "users", "CHECK (length(email) > 3)", Disposition.DROPPED,
-                "reads blanked column email");
+                "mentions blanked column email");
         assertEntry(plan, ObjectKind.CONSTRAINT, "users", "CHECK (name <> email)", Disposition.DROPPED,
-                "constraint of column name", "reads blanked column email");
+                "constraint of column name", "mentions blanked column email");
 
         assertEntry(plan, ObjectKind.TRIGGER, "users", "audit", Disposition.DROPPED, "never published");
         assertEntry(plan, ObjectKind.VIEW, null, "public_posts", Disposition.PUBLISHED, "listed in the spec");

@@ -80,7 +80,7 @@ class PublishedSchemaTextTest {
 
         String ddl = (String) value(out, "SELECT sql FROM sqlite_schema WHERE name = 'acct'");
         assertThat(ddl).isEqualTo("CREATE TABLE acct (id INTEGER PRIMARY KEY, name TEXT,"
-                + " \"ssn\" VARCHAR(11) NOT NULL, \"pin\" INT)");
+                + " \"ssn\" TEXT NOT NULL, \"pin\" INTEGER)");
         assertThat(RawBytes.of(out)).doesNotContainIgnoringCase("MkDefault").doesNotContainIgnoringCase("MkCheck")
                 .doesNotContainIgnoringCase("mk_ref_target").doesNotContainIgnoringCase("mk_constraint")
                 .doesNotContainIgnoringCase("MkTableCheck").doesNotContain("4242").doesNotContain("123-45");

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A {@link FilterSpec} resolved against a source catalog: the tables to publish with their
@@ -102,11 +103,12 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
      *     not listed, generated ones included (they become plain columns holding NULL or
      *     their type's zero value, so nothing derived from withheld data is published)
      * @param ddl the CREATE TABLE statement of the snapshot's table: the source's, without
-     *     comments, and for a partial table rewritten by {@link TableDdl#rewrite}
+     *     comments, rewritten by {@link TableDdl#rewrite} (blanked columns, foreign keys to
+     *     unpublished tables)
      * @param indexes the indexes built in the snapshot, sorted by name
      * @param droppedIndexes the indexes not built: those that mention a blanked column
      * @param droppedConstraints the constraints the DDL rewrite dropped: those that mention a
-     *     blanked column
+     *     blanked column, and foreign keys to unpublished tables
      */
     public record PlannedTable(TableInfo info, Category category, Optional<String> where, List<ColumnInfo> blanked,
             String ddl, List<IndexInfo> indexes, List<DroppedIndex> droppedIndexes,
@@ -142,13 +144,17 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
      */
     public static PublicationPlan resolve(FilterSpec spec, SourceCatalog catalog, Connection connection) {
         List<PlannedTable> tables = new ArrayList<>();
+        List<String> names = new ArrayList<>(spec.fullTables());
+        names.addAll(spec.filteredTables().keySet());
+        names.addAll(spec.partialTables().keySet());
+        Predicate<String> published = n -> names.stream().anyMatch(p -> SqlName.same(p, n));
         for (String t : spec.fullTables()) {
             TableInfo info = find(catalog, t);
-            tables.add(whole(info, Category.FULL, Optional.empty()));
+            tables.add(planned(info, Category.FULL, Optional.empty(), List.of(), published));
         }
         for (Map.Entry<String, String> e : spec.filteredTables().entrySet()) {
             TableInfo info = find(catalog, e.getKey());
-            tables.add(whole(info, Category.FILTERED, Optional.of(e.getValue())));
+            tables.add(planned(info, Category.FILTERED, Optional.of(e.getValue()), List.of(), published));
         }
         for (Map.Entry<String, PartialTable> e : spec.partialTables().entrySet()) {
             TableInfo info = find(catalog, e.getKey());
@@ -170,29 +176,13 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
                     blanked.add(c);
                 }
             }
-            TableDdl.PartialDdl ddl = blanked.isEmpty() || info.virtual()
-                    ? new TableDdl.PartialDdl(info.sql(), List.of())
-                    : TableDdl.rewrite(info.name(), info.sql(), n -> hasColumn(blanked, n),
-                            info.rowidAlias().orElse(null));
-            List<IndexInfo> built = new ArrayList<>();
-            List<DroppedIndex> dropped = new ArrayList<>();
-            for (IndexInfo index : info.indexes()) {
-                Optional<String> mention = blanked.isEmpty() ? Optional.empty()
-                        : TableDdl.indexMention(index.sql(), n -> hasColumn(blanked, n));
-                if (mention.isPresent()) {
-                    dropped.add(new DroppedIndex(index, mention.get()));
-                } else {
-                    built.add(index);
-                }
-            }
-            tables.add(new PlannedTable(info, Category.PARTIAL,
-                    p.hasWhere() ? Optional.of(p.where()) : Optional.empty(), List.copyOf(blanked), ddl.sql(),
-                    List.copyOf(built), List.copyOf(dropped), ddl.dropped()));
+            tables.add(planned(info, Category.PARTIAL, p.hasWhere() ? Optional.of(p.where()) : Optional.empty(),
+                    List.copyOf(blanked), published));
         }
         VirtualTables.check(tables, catalog);
         for (PlannedTable t : tables) {
             if (t.where().isPresent()) {
-                compile(connection, catalog.schema(), t.info().name(), t.where().get());
+                compile(connection, catalog.schema(), t.info(), t.where().get());
             }
         }
         tables.sort(Comparator.comparing(t -> t.info().name(), BY_NAME));
@@ -202,11 +192,33 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
                     + "' named in the filter spec does not exist in the source")));
         }
         views.sort(Map.Entry.comparingByKey(BY_NAME));
-        return new PublicationPlan(List.copyOf(tables), List.copyOf(views), header(connection, catalog.schema(), spec.headerFields()));
+        return new PublicationPlan(List.copyOf(tables), List.copyOf(views),
+                header(connection, catalog.schema(), spec.headerFields()));
     }
 
-    private static PlannedTable whole(TableInfo info, Category category, Optional<String> where) {
-        return new PlannedTable(info, category, where, List.of(), info.sql(), info.indexes(), List.of(), List.of());
+    /**
+     * A table as the snapshot holds it: its DDL rewritten by {@link TableDdl} (a virtual table's
+     * as written), and its indexes split into those built and those that mention a blanked
+     * column.
+     */
+    private static PlannedTable planned(TableInfo info, Category category, Optional<String> where,
+            List<ColumnInfo> blanked, Predicate<String> published) {
+        TableDdl.SnapshotDdl ddl = info.virtual() ? new TableDdl.SnapshotDdl(info.sql(), List.of())
+                : TableDdl.rewrite(info.name(), info.sql(), n -> hasColumn(blanked, n), info.rowidAlias().orElse(null),
+                        published);
+        List<IndexInfo> built = new ArrayList<>();
+        List<DroppedIndex> dropped = new ArrayList<>();
+        for (IndexInfo index : info.indexes()) {
+            Optional<String> mention = blanked.isEmpty() ? Optional.empty()
+                    : TableDdl.indexMention(index.sql(), n -> hasColumn(blanked, n));
+            if (mention.isPresent()) {
+                dropped.add(new DroppedIndex(index, mention.get()));
+            } else {
+                built.add(index);
+            }
+        }
+        return new PlannedTable(info, category, where, blanked, ddl.sql(), List.copyOf(built), List.copyOf(dropped),
+                ddl.dropped());
     }
 
     private static Header header(Connection c, String schema, Set<HeaderField> listed) {
@@ -249,7 +261,15 @@ public record PublicationPlan(List<PlannedTable> tables, List<Map.Entry<String, 
         throw new FilterException(table, "table '" + table + "' named in the filter spec does not exist in the source");
     }
 
-    private static void compile(Connection c, String schema, String table, String where) {
+    private static void compile(Connection c, String schema, TableInfo info, String where) {
+        String table = info.name();
+        boolean fullText = info.virtual() && VirtualTableModule.parse(info.sql())
+                .map(m -> FtsOptions.isFts(m.kind())).orElse(false);
+        if (!fullText && SqlLexer.tokenize(where).stream().anyMatch(tok -> tok.isWord(where, "MATCH"))) {
+            // SQLite compiles it, then fails on the first row: MATCH is implemented by FTS tables only
+            throw new FilterException(table, "table '" + table + "': the WHERE clause uses MATCH, which only a"
+                    + " full-text (FTS3/FTS4/FTS5) table supports; '" + table + "' is not one");
+        }
         String sql = "SELECT 1 FROM " + SqlNames.quote(schema) + "." + SqlNames.quote(table) + " WHERE (" + where + ")";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.getMetaData();

@@ -66,6 +66,12 @@ public final class SnapshotWriter {
             s.execute("PRAGMA main.cache_size = -32768");
             s.execute("PRAGMA foreign_keys = OFF");
             s.execute("PRAGMA trusted_schema = OFF");
+            // A view or trigger of the source naming main.x explicitly cannot be loaded into an
+            // attached schema (SQLite reports the schema as malformed); with writable_schema the
+            // attached schema loads without such objects, which are never read (triggers are
+            // never copied, views are created from their text in the snapshot). Off again once
+            // the source is detached.
+            s.execute("PRAGMA writable_schema = ON");
             try (PreparedStatement attach = dest.prepareStatement("ATTACH DATABASE ? AS " + SRC)) {
                 attach.setString(1, source.toAbsolutePath().toUri() + "?mode=ro");
                 attach.execute();
@@ -99,8 +105,9 @@ public final class SnapshotWriter {
                 throw e;
             }
             s.execute("DETACH DATABASE " + SRC);
+            s.execute("PRAGMA writable_schema = OFF");
             rebuildAndCount(s, plan.tables(), rebuilds, reports, sourceRows);
-            createViews(dest, s, plan.views());
+            PublishedViews.create(dest, plan.views());
             if (longOf(s, "PRAGMA freelist_count") > 0) {
                 s.execute("VACUUM");
             }
@@ -111,7 +118,6 @@ public final class SnapshotWriter {
 
     private static TableCounts copy(Connection dest, PlannedTable t, List<PlannedTable> rebuilds) throws SQLException {
         TableInfo info = t.info();
-        String name = info.name();
         try (Statement s = dest.createStatement()) {
             if (info.virtual()) {
                 // written and counted once the source is detached (see rebuildAndCount)
@@ -125,16 +131,9 @@ public final class SnapshotWriter {
                 s.execute(insertSelect(t, rowid, "ORDER BY rowid"));
                 return null;
             }
-            boolean rawCopy = t.category() == Category.FULL
-                    && info.columns().stream().allMatch(c -> c.hidden() == 0);
-            if (rawCopy) {
-                // same DDL and indexes on an empty table: SQLite's transfer optimization copies
-                // records and index entries as they are, in order, like VACUUM does
-                s.execute(t.ddl());
-                createIndexes(s, t);
-                s.execute("INSERT INTO main." + q(name) + " SELECT * FROM " + SRC + "." + q(name));
-                return report(s, t);
-            }
+            // never INSERT … SELECT *: SQLite's transfer optimization would copy the stored records
+            // and index entries verbatim, with any field the declared columns do not show; every
+            // record is rebuilt from the declared columns, and indexes are built from the rows after
             String alias = info.rowidAlias().orElse(null);
             s.execute(t.ddl());
             List<String> extra = new ArrayList<>();
@@ -186,26 +185,20 @@ public final class SnapshotWriter {
 
     /** The zero value of a NOT NULL column's type, following SQLite's affinity rules. */
     static String zeroValue(ColumnInfo c, boolean strict) {
-        // SQLite reads type names folding ASCII letters only, as it does identifiers
-        String type = c.declaredType() == null ? "" : SqlName.fold(c.declaredType());
         if (strict) {
-            return switch (type) {
+            // SQLite reads type names folding ASCII letters only, as it does identifiers
+            return switch (c.declaredType() == null ? "" : SqlName.fold(c.declaredType())) {
                 case "int", "integer" -> "0";
                 case "real" -> "0.0";
                 case "blob" -> "X''";
                 default -> "''";
             };
         }
-        if (type.contains("int")) {
-            return "0";
-        }
-        if (type.contains("char") || type.contains("clob") || type.contains("text")) {
-            return "''";
-        }
-        if (type.contains("real") || type.contains("floa") || type.contains("doub")) {
-            return "0.0";
-        }
-        return "''";
+        return switch (TableDdl.affinity(c.declaredType())) {
+            case "INTEGER" -> "0";
+            case "REAL" -> "0.0";
+            default -> "''";
+        };
     }
 
     private static Optional<String> rowidName(TableInfo info) {
@@ -253,64 +246,6 @@ public final class SnapshotWriter {
                     String name = tables.get(i).info().name();
                     long published = longOf(s, "SELECT count(*) FROM main." + q(name));
                     reports.set(i, new TableCounts(name, published, Math.max(0, sourceRows.get(name) - published)));
-                }
-            }
-            s.execute("COMMIT");
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(s);
-            throw e;
-        }
-    }
-
-    /**
-     * Compiles the plan's views as production does ({@code createViews}), against the plan's
-     * tables created empty in a scratch in-memory database: a listed view that cannot be
-     * published fails here, before anything is produced, with the error production would give.
-     *
-     * @param plan a resolved plan
-     * @throws FilterException naming the first view that does not compile against the
-     *     published tables
-     */
-    public static void checkViews(PublicationPlan plan) {
-        if (plan.views().isEmpty()) {
-            return;
-        }
-        try (Connection scratch = new SQLiteConfig().createConnection("jdbc:sqlite::memory:");
-                Statement s = scratch.createStatement()) {
-            s.execute("PRAGMA trusted_schema = OFF");
-            for (PlannedTable t : plan.tables()) {
-                if (!t.info().virtual()) {
-                    s.execute(t.ddl());
-                }
-            }
-            for (PlannedTable t : plan.tables()) {
-                if (t.info().virtual()) {
-                    VirtualTables.create(s, t.info());
-                }
-            }
-            createViews(scratch, s, plan.views());
-        } catch (SQLException e) {
-            throw new FilterException(null, null, -1, "cannot check the views against the published tables: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private static void createViews(Connection dest, Statement s, List<Map.Entry<String, String>> views)
-            throws SQLException {
-        if (views.isEmpty()) {
-            return;
-        }
-        s.execute("BEGIN");
-        try {
-            for (Map.Entry<String, String> v : views) {
-                try {
-                    s.execute(v.getValue());
-                    try (PreparedStatement check = dest.prepareStatement("SELECT * FROM main." + q(v.getKey()))) {
-                        check.getMetaData();
-                    }
-                } catch (SQLException e) {
-                    throw new FilterException(v.getKey(), null, -1, "view '" + v.getKey()
-                            + "' does not compile against the published tables: " + e.getMessage(), e);
                 }
             }
             s.execute("COMMIT");

@@ -9,10 +9,13 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Rewrites the CREATE TABLE statement of a partial table so that its schema text carries no
+ * Rewrites the CREATE TABLE statement of a published table so that its schema text carries no
  * private data and its blanked columns cannot make production fail:
  * <ul>
- *   <li>a blanked column keeps only its name (quoted), its declared type, a bare
+ *   <li>a foreign key (column {@code REFERENCES} or table {@code FOREIGN KEY}) whose target is
+ *       not a published table is dropped, so no unpublished table's name is kept;</li>
+ *   <li>a blanked column keeps only its name (quoted), the name of its type's affinity
+ *       ({@link #affinity}: a declared type is free text), a bare
  *       {@code NOT NULL} when it had one (its zero value is written then) and, for the rowid
  *       alias, its {@code PRIMARY KEY}; no DEFAULT literal, COLLATE, REFERENCES, CHECK, UNIQUE
  *       or generating expression;</li>
@@ -36,23 +39,24 @@ public final class TableDdl {
     }
 
     /**
-     * A constraint the rewrite dropped because it mentions a blanked column.
+     * A constraint the rewrite dropped.
      *
      * @param constraint its text as written in the source, e.g. {@code CHECK (length(email) > 3)}
      * @param column the column it is a constraint of, or empty for a table constraint
-     * @param blankedColumn the blanked column it mentions (the first one, as written)
+     * @param reason why, e.g. {@code mentions blanked column email} or
+     *     {@code references table secrets, which is not published}
      */
-    public record DroppedConstraint(String constraint, Optional<String> column, String blankedColumn) {
+    public record DroppedConstraint(String constraint, Optional<String> column, String reason) {
     }
 
     /**
-     * The CREATE TABLE statement of a partial table as the snapshot holds it, and what was
+     * The CREATE TABLE statement of a published table as the snapshot holds it, and what was
      * dropped from it.
      *
      * @param sql the statement to create the table in the snapshot
-     * @param dropped the constraints dropped because they mention a blanked column, in order
+     * @param dropped the constraints dropped, in order
      */
-    public record PartialDdl(String sql, List<DroppedConstraint> dropped) {
+    public record SnapshotDdl(String sql, List<DroppedConstraint> dropped) {
     }
 
     /**
@@ -60,26 +64,33 @@ public final class TableDdl {
      * @param sql its CREATE TABLE statement
      * @param blanked whether a column (by name, compared as SQLite compares names) is blanked
      * @param rowidAlias the INTEGER PRIMARY KEY column aliasing the rowid, or null
-     * @return the statement to create the table in the snapshot
+     * @param published whether a table (by name, compared as SQLite compares names) is
+     *     published, for foreign-key targets
+     * @return the statement to create the table in the snapshot: {@code sql} itself when
+     *     nothing is blanked and no foreign key is dropped
      * @throws FilterException if the statement cannot be read, or a published generated
      *     column reads a blanked column
      */
-    public static String forPartialTable(String table, String sql, Predicate<String> blanked, String rowidAlias) {
-        return rewrite(table, sql, blanked, rowidAlias).sql();
+    public static String forSnapshot(String table, String sql, Predicate<String> blanked, String rowidAlias,
+            Predicate<String> published) {
+        return rewrite(table, sql, blanked, rowidAlias, published).sql();
     }
 
     /**
-     * Rewrites a partial table's CREATE TABLE statement as {@link #forPartialTable} does,
-     * saying which constraints were dropped and why.
+     * Rewrites a published table's CREATE TABLE statement as {@link #forSnapshot} does, saying
+     * which constraints were dropped and why.
      *
      * @param table the table's name, for messages
      * @param sql its CREATE TABLE statement
      * @param blanked whether a column (by name, compared as SQLite compares names) is blanked
      * @param rowidAlias the INTEGER PRIMARY KEY column aliasing the rowid, or null
-     * @return the statement and the dropped constraints
-     * @throws FilterException as {@link #forPartialTable} does
+     * @param published whether a table (by name, compared as SQLite compares names) is
+     *     published, for foreign-key targets
+     * @return the statement ({@code sql} itself when nothing changed) and the dropped constraints
+     * @throws FilterException as {@link #forSnapshot} does
      */
-    public static PartialDdl rewrite(String table, String sql, Predicate<String> blanked, String rowidAlias) {
+    public static SnapshotDdl rewrite(String table, String sql, Predicate<String> blanked, String rowidAlias,
+            Predicate<String> published) {
         List<Token> tokens = new ArrayList<>(SqlLexer.tokenize(sql));
         tokens.removeIf(t -> t.kind() == TokenKind.COMMENT);
         int open = -1;
@@ -117,8 +128,10 @@ public final class TableDdl {
         if (close < 0) {
             throw new FilterException(table, "cannot read the definition of table '" + table + "'");
         }
+        boolean strict = tokens.subList(close, tokens.size()).stream().anyMatch(t -> t.isWord(sql, "STRICT"));
         List<String> kept = new ArrayList<>();
         List<DroppedConstraint> dropped = new ArrayList<>();
+        boolean changed = false;
         for (List<Token> item : items) {
             if (item.isEmpty()) {
                 continue;
@@ -126,18 +139,23 @@ public final class TableDdl {
             Token first = item.get(0);
             boolean tableConstraint = first.kind() == TokenKind.WORD
                     && TABLE_CONSTRAINT_STARTS.contains(SqlName.fold(first.text(sql)));
+            String written;
             if (!tableConstraint) {
-                kept.add(column(table, sql, item, blanked, rowidAlias, dropped));
-                continue;
-            }
-            Optional<String> reads = dropTableConstraint(sql, item, blanked, rowidAlias);
-            if (reads.isEmpty()) {
-                kept.add(span(sql, item));
+                written = column(table, sql, item, blanked, rowidAlias, published, strict, dropped);
             } else {
-                dropped.add(new DroppedConstraint(span(sql, item), Optional.empty(), reads.get()));
+                Optional<String> reason = dropTableConstraint(sql, item, blanked, rowidAlias, published);
+                reason.ifPresent(r -> dropped.add(new DroppedConstraint(span(sql, item), Optional.empty(), r)));
+                written = reason.isPresent() ? null : span(sql, item);
+            }
+            changed |= written == null || !written.equals(span(sql, item));
+            if (written != null) {
+                kept.add(written);
             }
         }
-        return new PartialDdl(sql.substring(0, tokens.get(open).end()) + String.join(", ", kept)
+        if (!changed) {
+            return new SnapshotDdl(sql, List.of());
+        }
+        return new SnapshotDdl(sql.substring(0, tokens.get(open).end()) + String.join(", ", kept)
                 + sql.substring(tokens.get(close).start()), List.copyOf(dropped));
     }
 
@@ -168,10 +186,56 @@ public final class TableDdl {
         return Optional.empty();
     }
 
-    /** @return the blanked column that makes the table constraint dropped, if it is */
+    /**
+     * The name of a declared type's affinity, by SQLite's rules (section 3.1 of "Datatypes In
+     * SQLite"): {@code INTEGER}, {@code TEXT}, {@code BLOB} (also for no type), {@code REAL} or
+     * {@code NUMERIC}. Type names fold ASCII letters only, as identifiers do.
+     *
+     * @param declaredType the declared type as written, or null or empty for none
+     * @return the affinity's name
+     */
+    public static String affinity(String declaredType) {
+        String type = declaredType == null ? "" : SqlName.fold(declaredType);
+        if (type.contains("int")) {
+            return "INTEGER";
+        }
+        if (type.contains("char") || type.contains("clob") || type.contains("text")) {
+            return "TEXT";
+        }
+        if (type.contains("blob") || type.isBlank()) {
+            return "BLOB";
+        }
+        if (type.contains("real") || type.contains("floa") || type.contains("doub")) {
+            return "REAL";
+        }
+        return "NUMERIC";
+    }
+
+    private static String unpublishedTarget(String target) {
+        return target == null ? "names no table it references" : "references table " + target
+                + ", which is not published";
+    }
+
+    /** @return the target table of a foreign key's REFERENCES clause among these tokens, or null */
+    private static String referencedTable(String sql, List<Token> tokens) {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (tokens.get(i).isWord(sql, "REFERENCES")) {
+                return tokens.get(i + 1).identifier(sql);
+            }
+        }
+        return null;
+    }
+
+    /** @return why the table constraint is dropped, if it is */
     private static Optional<String> dropTableConstraint(String sql, List<Token> item, Predicate<String> blanked,
-            String rowidAlias) {
+            String rowidAlias, Predicate<String> published) {
         String kind = constraintKind(sql, item);
+        if (kind.equals("foreign")) {
+            String target = referencedTable(sql, item);
+            if (target == null || !published.test(target)) {
+                return Optional.of(unpublishedTarget(target));
+            }
+        }
         // a FOREIGN KEY's own columns are its first parenthesized list; REFERENCES names another table's
         List<String> mentioned = mentions(sql, item, kind.equals("foreign"), true, false);
         List<String> blankedMentions = mentioned.stream().filter(blanked).toList();
@@ -179,7 +243,8 @@ public final class TableDdl {
             return Optional.empty();
         }
         boolean aliasOnly = rowidAlias != null && blankedMentions.stream().allMatch(n -> SqlName.same(n, rowidAlias));
-        return kind.equals("primary") && aliasOnly ? Optional.empty() : Optional.of(blankedMentions.get(0));
+        return kind.equals("primary") && aliasOnly ? Optional.empty()
+                : Optional.of("mentions blanked column " + blankedMentions.get(0));
     }
 
     /** @return the folded keyword a constraint starts with, after its optional CONSTRAINT name */
@@ -189,7 +254,7 @@ public final class TableDdl {
     }
 
     private static String column(String table, String sql, List<Token> item, Predicate<String> blanked,
-            String rowidAlias, List<DroppedConstraint> droppedConstraints) {
+            String rowidAlias, Predicate<String> published, boolean strict, List<DroppedConstraint> droppedConstraints) {
         Token nameToken = item.get(0);
         boolean named = nameToken.kind() == TokenKind.WORD || nameToken.kind() == TokenKind.QUOTED_ID
                 || nameToken.kind() == TokenKind.STRING;
@@ -199,12 +264,21 @@ public final class TableDdl {
         String name = nameToken.identifier(sql);
         List<List<Token>> segments = segments(sql, item);
         if (blanked.test(name)) {
-            return blankedColumn(sql, name, segments, rowidAlias != null && SqlName.same(rowidAlias, name));
+            return blankedColumn(sql, name, segments, rowidAlias != null && SqlName.same(rowidAlias, name), strict);
         }
         StringBuilder out = new StringBuilder(span(sql, segments.get(0)));
         boolean dropped = false;
         for (List<Token> g : segments.subList(1, segments.size())) {
             String kind = constraintKind(sql, g);
+            if (kind.equals("references")) {
+                String target = referencedTable(sql, g);
+                if (target == null || !published.test(target)) {
+                    dropped = true;
+                    droppedConstraints.add(new DroppedConstraint(span(sql, g), Optional.of(name),
+                            unpublishedTarget(target)));
+                    continue;
+                }
+            }
             boolean expression = kind.equals("check") || kind.equals("as");
             List<String> read = expression
                     ? mentions(sql, g, false, kind.equals("check"), false).stream().filter(blanked).toList()
@@ -217,17 +291,24 @@ public final class TableDdl {
                         + "' too, or leave '" + name + "' out");
             } else {
                 dropped = true;
-                droppedConstraints.add(new DroppedConstraint(span(sql, g), Optional.of(name), read.get(0)));
+                droppedConstraints.add(new DroppedConstraint(span(sql, g), Optional.of(name),
+                        "mentions blanked column " + read.get(0)));
             }
         }
         return dropped ? out.toString() : span(sql, item);
     }
 
-    private static String blankedColumn(String sql, String name, List<List<Token>> segments, boolean alias) {
+    private static String blankedColumn(String sql, String name, List<List<Token>> segments, boolean alias,
+            boolean strict) {
         List<Token> head = segments.get(0);
         StringBuilder out = new StringBuilder(SqlNames.quote(name));
-        if (head.size() > 1) {
-            out.append(' ').append(span(sql, head.subList(1, head.size())));
+        String type = head.size() > 1 ? span(sql, head.subList(1, head.size())) : "";
+        if (alias) {
+            out.append(" INTEGER");
+        } else if (strict && !type.isEmpty()) {
+            out.append(' ').append(type); // one of INT, INTEGER, REAL, TEXT, BLOB, ANY: SQLite allows no other
+        } else {
+            out.append(' ').append(affinity(type));
         }
         for (List<Token> g : segments.subList(1, segments.size())) {
             int k = g.get(0).isWord(sql, "CONSTRAINT") ? 2 : 0;
@@ -255,6 +336,9 @@ public final class TableDdl {
             boolean start = i > 0 && depth == 0 && t.kind() == TokenKind.WORD
                     && CONSTRAINT_STARTS.contains(SqlName.fold(t.text(sql)))
                     && !(t.isWord(sql, "NULL") && item.get(i - 1).isWord(sql, "NOT"))
+                    // ON DELETE SET NULL / SET DEFAULT and NOT DEFERRABLE belong to the REFERENCES clause before them
+                    && !item.get(i - 1).isWord(sql, "SET")
+                    && !(t.isWord(sql, "NOT") && i + 1 < item.size() && item.get(i + 1).isWord(sql, "DEFERRABLE"))
                     // GENERATED is a type word unless GENERATED ALWAYS AS follows, as SQLite parses it
                     && !(t.isWord(sql, "GENERATED") && !(i + 1 < item.size() && item.get(i + 1).isWord(sql, "ALWAYS")));
             if (start && !seg.isEmpty()) {
