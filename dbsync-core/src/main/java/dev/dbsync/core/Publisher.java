@@ -270,7 +270,9 @@ public final class Publisher implements AutoCloseable {
     /**
      * @return a JSON-ready summary: {@code role}="publisher", {@code last_snapshot} (the meta
      *     fields), {@code transport}, {@code targets} (per target: strategy, endpoint, acked
-     *     version and hash, confirmation, last attempt and error, consecutive failures), the
+     *     version and hash, confirmation, {@code up_to_date} (the last contact confirmed the
+     *     current snapshot), {@code confirmed_at} and {@code confirmed_age_seconds} (the last
+     *     acknowledgement or re-confirmation), last attempt and error, consecutive failures), the
      *     watcher's counters and when it last saw a change ({@code watch.last_change}, epoch
      *     seconds, and {@code watch.last_change_age_ms}; absent before the first),
      *     {@code last_error} when the last production failed, and {@code source_error} when the
