@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A subscriber or publisher refused to use a database file at start, leaving it untouched:
- * the file is not one dbsync wrote, is not a SQLite database, cannot be adopted, or is already
+ * the file is not one dbsync wrote (no meta, or a meta that does not match it), is not a SQLite database, cannot be adopted, or is already
  * in use by another subscriber or publisher. The message names the file and what to do; the
  * file and the problem are available as data. Retrying does not help until the operator acts.
  */
@@ -20,6 +20,13 @@ public class DatabaseFileException extends DbsyncException {
          * builder's {@code adoptExisting(true)}).
          */
         NOT_OURS,
+        /**
+         * A database exists at the path beside a meta file that does not describe it (its size
+         * and SHA-256 match neither the committed nor the pending meta, or the meta cannot be
+         * read): a meta left by an earlier install next to a file another program wrote or
+         * copied in. Serve it (as version 0, replacing the meta) only by asking to adopt it.
+         */
+        META_MISMATCH,
         /** The file does not start with the SQLite header {@code "SQLite format 3\0"}. */
         NOT_SQLITE,
         /** A database asked to be adopted fails {@code PRAGMA quick_check}. */

@@ -29,6 +29,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * versions (a target always gets the newest snapshot next). Targets are asked from the
  * provider at every interval, so added, removed, paused and resumed targets take effect
  * within one interval.
+ *
+ * <p>An acknowledgement is not trusted forever: a front office can come back empty at the same
+ * endpoint (a wiped disk, a redeploy) without the publisher noticing. A v2 target whose last
+ * confirmation is older than the re-confirmation interval, and that has no push in flight, is
+ * offered the current snapshot again (through the same bounded pool): one that serves it
+ * answers {@code skip} before any payload byte (the confirmation is renewed), one that lacks
+ * it gets it. A failed re-confirmation counts as a failure (backoff, and the target is no
+ * longer reported up to date). v1 targets are not re-confirmed: v1 has no {@code skip}, a
+ * re-offer would resend the whole payload.
  */
 final class DeliveryScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryScheduler.class);
@@ -42,6 +51,8 @@ final class DeliveryScheduler implements AutoCloseable {
         long ackedSequence = -1;
         long ackedTimestamp = Long.MIN_VALUE;
         boolean confirmed;
+        Instant confirmedAt;
+        long confirmedAtNanos;
         Instant lastAttempt;
         String lastError;
         int failures;
@@ -55,7 +66,8 @@ final class DeliveryScheduler implements AutoCloseable {
 
         DeliveryState snapshot() {
             return new DeliveryState(target, ackedVersion, ackedHash, confirmed, Optional.ofNullable(lastAttempt),
-                    Optional.ofNullable(lastError), failures, inFlight == null ? -1 : inFlight.meta().version());
+                    Optional.ofNullable(lastError), failures, inFlight == null ? -1 : inFlight.meta().version(),
+                    Optional.ofNullable(confirmedAt));
         }
     }
 
@@ -64,6 +76,7 @@ final class DeliveryScheduler implements AutoCloseable {
     private final long refreshNanos;
     private final long backoffBaseNanos;
     private final long backoffCapNanos;
+    private final long reconfirmNanos;
     private final PublisherMetrics metrics;
     private final ExecutorService pushers;
     private final Thread thread;
@@ -77,12 +90,13 @@ final class DeliveryScheduler implements AutoCloseable {
     private boolean closed;
 
     DeliveryScheduler(TargetProvider provider, SnapshotPush push, int parallelism, Duration refresh,
-                      Duration backoffBase, Duration backoffCap, PublisherMetrics metrics) {
+                      Duration backoffBase, Duration backoffCap, Duration reconfirm, PublisherMetrics metrics) {
         this.provider = provider;
         this.push = push;
         this.refreshNanos = refresh.toNanos();
         this.backoffBaseNanos = backoffBase.toNanos();
         this.backoffCapNanos = backoffCap.toNanos();
+        this.reconfirmNanos = reconfirm.toNanos();
         this.metrics = metrics;
         int pool = POOLS.incrementAndGet();
         AtomicInteger n = new AtomicInteger();
@@ -233,6 +247,7 @@ final class DeliveryScheduler implements AutoCloseable {
                     d.nextAttemptNanos = 0;
                     d.ackedHash = "";
                     d.ackedVersion = -1;
+                    d.confirmedAt = null;
                 }
                 LOG.info("target {} changed: {} {} -> {} {}", t.name(), d.target.strategy(), d.target.endpoint(),
                         t.strategy(), t.endpoint());
@@ -270,8 +285,19 @@ final class DeliveryScheduler implements AutoCloseable {
         }
         long now = System.nanoTime();
         for (Delivery d : deliveries.values()) {
-            if (d.target.paused() || d.inFlight != null || d.ackedHash.equals(snap.meta().hash())) {
+            if (d.target.paused() || d.inFlight != null) {
                 continue;
+            }
+            if (d.ackedHash.equals(snap.meta().hash())) {
+                if (!d.confirmed) {
+                    continue; // v1 has no skip: offering it again would send the whole payload
+                }
+                long due = d.confirmedAtNanos + reconfirmNanos;
+                if (d.failures == 0 && now - due < 0) {
+                    wakeAt = Math.min(wakeAt, due);
+                    continue;
+                }
+                // due for re-confirmation (or retrying a failed one, after its backoff below)
             }
             if (now < d.nextAttemptNanos) {
                 wakeAt = Math.min(wakeAt, d.nextAttemptNanos);
@@ -317,6 +343,7 @@ final class DeliveryScheduler implements AutoCloseable {
         try {
             d.inFlight = null;
             d.aborts.clear();
+            boolean reconfirm = d.ackedHash.equals(snap.meta().hash());
             if (failure == null) {
                 d.ackedVersion = outcome.servedVersion();
                 d.ackedHash = outcome.servedHash();
@@ -325,12 +352,21 @@ final class DeliveryScheduler implements AutoCloseable {
                     d.ackedTimestamp = snap.meta().timestamp();
                 }
                 d.confirmed = outcome.confirmed();
+                d.confirmedAt = Instant.now();
+                d.confirmedAtNanos = System.nanoTime();
                 d.failures = 0;
                 d.lastError = null;
                 d.nextAttemptNanos = 0;
-                LOG.info("target {} serves version {} ({}){}", target.name(), outcome.servedVersion(),
-                        outcome.servedHash().substring(0, Math.min(12, outcome.servedHash().length())),
-                        outcome.confirmed() ? "" : " [v1: delivered, not acknowledged]");
+                if (reconfirm && !outcome.transferred()) {
+                    LOG.debug("target {} still serves version {}", target.name(), outcome.servedVersion());
+                } else if (reconfirm) {
+                    LOG.warn("target {} no longer served version {} when re-confirmed (a front office reset or "
+                            + "replaced): sent it again", target.name(), snap.meta().version());
+                } else {
+                    LOG.info("target {} serves version {} ({}){}", target.name(), outcome.servedVersion(),
+                            outcome.servedHash().substring(0, Math.min(12, outcome.servedHash().length())),
+                            outcome.confirmed() ? "" : " [v1: delivered, not acknowledged]");
+                }
             } else if (!closed) {
                 d.failures++;
                 d.lastError = failure.getMessage() == null ? failure.toString() : failure.getMessage();

@@ -17,13 +17,19 @@ import java.util.Optional;
  * @param lastError the error of the last failed push, cleared by a success
  * @param consecutiveFailures failed pushes since the last success
  * @param inFlightVersion the version being pushed now, or -1
+ * @param confirmedAt when the target last said it serves {@code ackedHash} (a push it
+ *     acknowledged, or a re-confirmation it answered with {@code skip}), if ever
  */
 public record DeliveryState(Target target, long ackedVersion, String ackedHash, boolean confirmed,
                             Optional<Instant> lastAttempt, Optional<String> lastError, int consecutiveFailures,
-                            long inFlightVersion) {
+                            long inFlightVersion, Optional<Instant> confirmedAt) {
 
-    /** @return true when the target serves the given hash */
+    /**
+     * @param hash a snapshot's hash
+     * @return true when the last contact with the target confirmed it serves {@code hash}: it
+     *     acknowledged (or re-confirmed) that hash and no push or re-confirmation failed since
+     */
     public boolean serves(String hash) {
-        return ackedHash.equals(hash);
+        return ackedHash.equals(hash) && consecutiveFailures == 0;
     }
 }

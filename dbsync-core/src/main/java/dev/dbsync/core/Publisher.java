@@ -27,6 +27,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,7 @@ public final class Publisher implements AutoCloseable {
         SnapshotPush push = new TransportSnapshotPush(transport, b.tls, b.transportOptions, b.compression,
                 b.stallTimeout, timer);
         this.scheduler = new DeliveryScheduler(b.targets, push, b.maxParallelPushes, b.watchInterval,
-                b.backoffBase, b.backoffCap, metrics);
+                b.backoffBase, b.backoffCap, b.reconfirmInterval, metrics);
         this.watcher = DatabaseWatcher.builder(source).name(source.getFileName().toString())
                 .interval(b.watchInterval).debounce(b.debounce).runAtStart(true).onChange(round -> produce())
                 .build();
@@ -269,7 +270,9 @@ public final class Publisher implements AutoCloseable {
     /**
      * @return a JSON-ready summary: {@code role}="publisher", {@code last_snapshot} (the meta
      *     fields), {@code transport}, {@code targets} (per target: strategy, endpoint, acked
-     *     version and hash, confirmation, last attempt and error, consecutive failures), the
+     *     version and hash, confirmation, {@code up_to_date} (the last contact confirmed the
+     *     current snapshot), {@code confirmed_at} and {@code confirmed_age_seconds} (the last
+     *     acknowledgement or re-confirmation), last attempt and error, consecutive failures), the
      *     watcher's counters and when it last saw a change ({@code watch.last_change}, epoch
      *     seconds, and {@code watch.last_change_age_ms}; absent before the first),
      *     {@code last_error} when the last production failed, and {@code source_error} when the
@@ -315,6 +318,10 @@ public final class Publisher implements AutoCloseable {
             t.put("acked_hash", d.ackedHash());
             t.put("confirmed", d.confirmed());
             t.put("up_to_date", meta != null && d.serves(meta.hash()));
+            d.confirmedAt().ifPresent(c -> {
+                t.put("confirmed_at", c.getEpochSecond());
+                t.put("confirmed_age_seconds", Math.max(0, Duration.between(c, Instant.now()).toSeconds()));
+            });
             d.lastAttempt().ifPresent(a -> t.put("last_attempt", a.getEpochSecond()));
             d.lastError().ifPresent(e -> t.put("last_error", e));
             t.put("consecutive_failures", d.consecutiveFailures());
@@ -372,6 +379,9 @@ public final class Publisher implements AutoCloseable {
 
     /** Builds a {@link Publisher}; not thread-safe. */
     public static final class Builder {
+        /** How long a target's acknowledgement is trusted before it is re-confirmed, by default: 30 s. */
+        public static final Duration DEFAULT_RECONFIRM_INTERVAL = Duration.ofSeconds(30);
+
         private final Path source;
         private final FilterSpec spec;
         private final Path savePath;
@@ -386,6 +396,7 @@ public final class Publisher implements AutoCloseable {
         private Duration backoffBase = Duration.ofMillis(250);
         private Duration backoffCap = Duration.ofSeconds(30);
         private Duration stallTimeout = Duration.ofSeconds(30);
+        private Duration reconfirmInterval = DEFAULT_RECONFIRM_INTERVAL;
         private Clock clock = Clock.systemUTC();
         private MeterRegistry meterRegistry;
         private SnapshotMaker maker;
@@ -461,6 +472,18 @@ public final class Publisher implements AutoCloseable {
             return this;
         }
 
+        /**
+         * @param d how long an acknowledgement is trusted: a target that last confirmed the current
+         *     snapshot longer ago is offered it again, answers {@code skip} without payload if it
+         *     still serves it, and gets it if it came back empty (default
+         *     {@link #DEFAULT_RECONFIRM_INTERVAL}, 30 s)
+         * @return this builder
+         */
+        public Builder reconfirmInterval(Duration d) {
+            this.reconfirmInterval = Objects.requireNonNull(d, "reconfirmInterval");
+            return this;
+        }
+
         /** @param c the clock versions and timestamps are taken from (default UTC system clock) @return this builder */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
@@ -496,7 +519,7 @@ public final class Publisher implements AutoCloseable {
             if (maxParallelPushes < 1) {
                 throw new IllegalArgumentException("maxParallelPushes must be >= 1, got " + maxParallelPushes);
             }
-            for (Duration d : List.of(watchInterval, backoffBase, backoffCap, stallTimeout)) {
+            for (Duration d : List.of(watchInterval, backoffBase, backoffCap, stallTimeout, reconfirmInterval)) {
                 if (d.isNegative() || d.isZero()) {
                     throw new IllegalArgumentException("durations must be positive, got " + d);
                 }

@@ -13,8 +13,10 @@ interface SnapshotPush {
      * @param servedVersion the version the target now serves
      * @param servedHash the hash the target now serves
      * @param confirmed false for protocol v1, which has no acknowledgement
+     * @param transferred false when the target answered {@code skip} (it already served the
+     *     snapshot: no payload was sent)
      */
-    record Outcome(long servedVersion, String servedHash, boolean confirmed) {
+    record Outcome(long servedVersion, String servedHash, boolean confirmed, boolean transferred) {
     }
 
     /**

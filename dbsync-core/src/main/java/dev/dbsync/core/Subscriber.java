@@ -92,7 +92,8 @@ public final class Subscriber implements AutoCloseable {
      * @throws IllegalStateException if already started
      * @throws DatabaseFileException if another subscriber or publisher uses the file
      *     ({@code IN_USE}), the file is not SQLite ({@code NOT_SQLITE}), it has no meta of ours
-     *     and {@link Builder#adoptExisting(boolean)} was not asked ({@code NOT_OURS}), or it fails
+     *     ({@code NOT_OURS}) or matches none of its metas ({@code META_MISMATCH}) and
+     *     {@link Builder#adoptExisting(boolean)} was not asked, or it fails
      *     its check when adopted ({@code CORRUPT})
      * @throws dev.dbsync.api.TransportException if the address cannot be bound
      * @throws java.io.UncheckedIOException if the database's directory cannot be used
@@ -304,9 +305,11 @@ public final class Subscriber implements AutoCloseable {
         /**
          * Whether a SQLite database found at {@link #dbPath(Path)} without a meta of ours (no
          * {@code <db>.meta.json} beside it: another program wrote it) is served as version 0
-         * until the first snapshot replaces it. Default false: such a file is refused at
-         * {@link Subscriber#start()} with a {@link DatabaseFileException} ({@code NOT_OURS}) and
-         * left untouched, so that a mistyped path never serves, then overwrites, somebody
+         * until the first snapshot replaces it; likewise a database beside a meta that does not
+         * describe it (a meta left by an earlier install), whose meta is then replaced. Default
+         * false: such a file is refused at {@link Subscriber#start()} with a
+         * {@link DatabaseFileException} ({@code NOT_OURS}, {@code META_MISMATCH}) and left
+         * untouched with its meta, so that a mistyped path never serves, then overwrites, somebody
          * else's database. Once adopted, its meta is written and later starts need no option.
          * A file that is not SQLite is refused either way.
          *

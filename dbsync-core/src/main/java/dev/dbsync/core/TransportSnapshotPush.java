@@ -60,8 +60,8 @@ final class TransportSnapshotPush implements SnapshotPush {
         PushResult r = PushExchange.runFallingBackToWhole(endpoint.toString(),
                 offerPages -> attempt(at, snapshot, cancel, offerPages));
         return r.outcome() == PushResult.Outcome.DELIVERED
-                ? new Outcome(snapshot.meta().version(), snapshot.meta().hash(), false)
-                : new Outcome(r.servedVersion(), r.servedHash(), true);
+                ? new Outcome(snapshot.meta().version(), snapshot.meta().hash(), false, true)
+                : new Outcome(r.servedVersion(), r.servedHash(), true, r.outcome() != PushResult.Outcome.SKIPPED);
     }
 
     /** One connection, one stream, one exchange (a transport may carry one stream per connection). */

@@ -11,13 +11,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -31,9 +32,10 @@ import java.util.function.Consumer;
  * <p>Install order: temp fsynced and verified → pending meta durable → rename over the
  * database → directory fsync → committed meta replaced, pending removed. At start,
  * {@link #recover(boolean)} serves the database only under a meta whose size and SHA-256 match
- * the file: the committed meta, else the pending one (a crash after the rename); a file that
- * matches neither is moved aside and nothing is served; a file without a meta of ours is
- * served only when asked to adopt it, a file that is not SQLite never.
+ * the file: the committed meta, else the pending one (a crash after the rename). Every state a
+ * crash can leave matches one of them, so a file that matches neither (or lies beside no meta)
+ * was not written here: it is refused and left untouched, with its metas, unless asked to adopt
+ * it; a file that is not SQLite is never served.
  *
  * <p>Not thread-safe: the subscriber serializes installs.
  */
@@ -86,14 +88,19 @@ public final class SnapshotStore {
      * <p>A file at the path that dbsync did not write is never served, moved or overwritten
      * unless asked: without a meta of ours beside it, it is refused, or with {@code adopt}
      * served as version 0 (after {@code PRAGMA quick_check}); a file that is not SQLite is
-     * always refused. A database under a meta of ours that matches neither the committed nor
-     * the pending meta is moved aside and nothing is served.
+     * always refused. A database whose size and SHA-256 match neither the committed nor the
+     * pending meta (a meta left by an earlier install, a file copied in by hand; an unreadable
+     * meta matches nothing) is refused the same way, or with {@code adopt} served as version 0
+     * under a new meta replacing the stale ones. Metas beside a missing database are left as
+     * they are (the first install replaces them) and nothing is served.
      *
-     * @param adopt whether a SQLite database found without a meta of ours is served as version 0
+     * @param adopt whether a SQLite database found without a matching meta of ours is served as
+     *     version 0
      * @return what to serve, if anything
      * @throws DatabaseFileException if the file is not SQLite ({@code NOT_SQLITE}), has no meta
-     *     of ours and {@code adopt} is false ({@code NOT_OURS}), or fails its check when adopted
-     *     ({@code CORRUPT}); the file is then untouched
+     *     of ours ({@code NOT_OURS}) or matches none of its metas ({@code META_MISMATCH}) and
+     *     {@code adopt} is false, or fails its check when adopted ({@code CORRUPT}); the file and
+     *     its metas are then untouched
      * @throws UncheckedIOException if the directory cannot be read or written
      */
     public Recovery recover(boolean adopt) {
@@ -102,14 +109,17 @@ public final class SnapshotStore {
         try {
             Files.createDirectories(dir);
             removeStaleTemps();
-            Optional<ServedSnapshot> committed = readQuietly(committedMeta);
-            Optional<ServedSnapshot> pending = readQuietly(pendingMeta);
+            FoundMeta committed = FoundMeta.read(committedMeta);
+            FoundMeta pending = FoundMeta.read(pendingMeta);
             if (!Files.exists(db)) {
-                if (committed.isPresent() || pending.isPresent()) {
-                    LOG.warn("meta files exist but the database {} does not; removing them", db);
+                if (committed.exists() || pending.exists()) {
+                    // a crash before the first rename, or a database removed by hand: the metas are kept
+                    // (the next install replaces them), never deleted on a guess
+                    String note = "the database does not exist but " + describe(committed, pending) + " do; "
+                            + "starting empty and leaving them, the first snapshot replaces them";
+                    LOG.warn("{}: {}", db, note);
+                    return new Recovery(Optional.empty(), Optional.empty(), note);
                 }
-                Files.deleteIfExists(pendingMeta);
-                Files.deleteIfExists(committedMeta);
                 return new Recovery(Optional.empty(), Optional.empty(), "");
             }
             file = ServedFile.open(db);
@@ -120,36 +130,27 @@ public final class SnapshotStore {
             }
             String hash = file.sha256();
             long size = file.size();
-            if (committed.isPresent() && matches(committed.get(), hash, size)) {
+            if (committed.matches(hash, size)) {
                 Files.deleteIfExists(pendingMeta);
                 served = true;
-                return new Recovery(committed, Optional.of(file), "");
+                return new Recovery(committed.snapshot, Optional.of(file), "");
             }
-            if (pending.isPresent() && matches(pending.get(), hash, size)) {
+            if (pending.matches(hash, size)) {
+                ServedSnapshot p = pending.snapshot.orElseThrow();
                 LOG.warn("{} is the snapshot of the pending meta (version {}, {}): a swap was interrupted after "
-                        + "its rename; committing that meta", db, pending.get().meta().version(),
-                        pending.get().meta().shortHash());
-                MetaFile.write(committedMeta, pending.get());
+                        + "its rename; committing that meta", db, p.meta().version(), p.meta().shortHash());
+                MetaFile.write(committedMeta, p);
                 Files.deleteIfExists(pendingMeta);
                 served = true;
-                return new Recovery(pending, Optional.of(file), "");
+                return new Recovery(pending.snapshot, Optional.of(file), "");
             }
-            if (committed.isEmpty() && pending.isEmpty()) {
-                Recovery adopted = adopt(hash, size, adopt, file);
-                served = true;
-                return adopted;
+            // every state an install can leave matches one of the metas (see install): this file is not ours
+            if (!adopt) {
+                throw refusal(hash, size, committed, pending);
             }
-            Path aside = dir.resolve(db.getFileName() + ".mismatch-" + Instant.now().getEpochSecond());
-            String note = "the database's SHA-256 " + hash.substring(0, 12) + " (" + size + " bytes) matches no "
-                    + "persisted meta (committed " + committed.map(s -> s.meta().shortHash()).orElse("none")
-                    + ", pending " + pending.map(s -> s.meta().shortHash()).orElse("none") + "); moved it to "
-                    + aside + " and serve nothing until the next snapshot";
-            LOG.error("{}: {}", db, note);
-            Files.move(db, aside, StandardCopyOption.ATOMIC_MOVE);
-            Files.deleteIfExists(pendingMeta);
-            Files.deleteIfExists(committedMeta);
-            MetaFile.syncDirectory(dir);
-            return new Recovery(Optional.empty(), Optional.empty(), note);
+            Recovery adopted = adopt(hash, size, file, committed, pending);
+            served = true;
+            return adopted;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot recover the database " + db + ": " + e.getMessage(), e);
         } finally {
@@ -160,14 +161,34 @@ public final class SnapshotStore {
         }
     }
 
-    /** Serves a database found without a meta of ours as version 0, when asked to. */
-    private Recovery adopt(String hash, long size, boolean adopt, ServedFile file) throws IOException {
-        if (!adopt) {
-            throw new DatabaseFileException(db, DatabaseFileException.Problem.NOT_OURS, db + " exists but was not "
+    private DatabaseFileException refusal(String hash, long size, FoundMeta committed, FoundMeta pending) {
+        if (!committed.exists() && !pending.exists()) {
+            return new DatabaseFileException(db, DatabaseFileException.Problem.NOT_OURS, db + " exists but was not "
                     + "written by dbsync (there is no " + committedMeta.getFileName() + " beside it); it is left as it "
                     + "is. To serve it until the first snapshot replaces it, start with --adopt (adoptExisting(true)); "
                     + "otherwise move it away or give the subscriber another file.", null);
         }
+        return new DatabaseFileException(db, DatabaseFileException.Problem.META_MISMATCH, db + " (SHA-256 "
+                + hash.substring(0, 12) + ", " + size + " bytes) matches none of the metas beside it ("
+                + describe(committed, pending) + "): dbsync did not write this file (a meta left by an earlier "
+                + "install, a database copied in by hand); the file and the meta are left as they are. To serve "
+                + "the file as version 0, replacing the meta, start with --adopt (adoptExisting(true)); otherwise "
+                + "remove the file and its meta, or give the subscriber another file.", null);
+    }
+
+    private static String describe(FoundMeta committed, FoundMeta pending) {
+        StringBuilder b = new StringBuilder();
+        for (FoundMeta m : List.of(committed, pending)) {
+            if (m.exists()) {
+                b.append(b.length() == 0 ? "" : "; ").append(m.describe());
+            }
+        }
+        return b.toString();
+    }
+
+    /** Serves a database found without a meta of ours (or under a stale one) as version 0, when asked to. */
+    private Recovery adopt(String hash, long size, ServedFile file, FoundMeta committed, FoundMeta pending)
+            throws IOException {
         try {
             quickCheck(db);
         } catch (IntegrityException e) {
@@ -178,9 +199,49 @@ public final class SnapshotStore {
                 .getEpochSecond(), false);
         ServedSnapshot found = new ServedSnapshot(meta, 0);
         MetaFile.write(committedMeta, found);
+        Files.deleteIfExists(pendingMeta);
+        if (committed.exists() || pending.exists()) {
+            LOG.warn("adopting {}, which matched none of its metas ({}): replaced by a version 0 meta", db,
+                    describe(committed, pending));
+        }
         LOG.info("adopted the existing database {} ({} bytes, {}): serving it as version 0", db, size,
                 meta.shortHash());
         return new Recovery(Optional.of(found), Optional.of(file), "");
+    }
+
+    /**
+     * A meta file as found at start.
+     *
+     * @param file the meta file
+     * @param snapshot what it holds, when it exists and can be read
+     * @param unreadable why it exists but cannot be read, or empty
+     */
+    private record FoundMeta(Path file, Optional<ServedSnapshot> snapshot, String unreadable) {
+        static FoundMeta read(Path file) {
+            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                return new FoundMeta(file, Optional.empty(), "it is a directory, not a meta file");
+            }
+            try {
+                return new FoundMeta(file, MetaFile.read(file), "");
+            } catch (RuntimeException e) {
+                LOG.warn("the meta file {} cannot be read: {}", file, e.getMessage());
+                return new FoundMeta(file, Optional.empty(), "it cannot be read: " + e.getMessage());
+            }
+        }
+
+        boolean exists() {
+            return snapshot.isPresent() || !unreadable.isEmpty();
+        }
+
+        boolean matches(String hash, long size) {
+            return snapshot.map(s -> s.meta().hash().equals(hash) && s.meta().size() == size).orElse(false);
+        }
+
+        String describe() {
+            return snapshot.map(s -> file.getFileName() + " says version " + s.meta().version() + ", SHA-256 "
+                    + s.meta().shortHash() + ", " + s.meta().size() + " bytes")
+                    .orElseGet(() -> file.getFileName() + " is unusable: " + unreadable);
+        }
     }
 
     /**
@@ -188,22 +249,9 @@ public final class SnapshotStore {
      *
      * @param served the snapshot to serve, if any
      * @param file the open database file when one is served (one reference, for the data source)
-     * @param problem a description of a mismatch resolved by moving a file aside, or empty
+     * @param problem what was odd at start without refusing it (metas kept beside a missing database), or empty
      */
     public record Recovery(Optional<ServedSnapshot> served, Optional<ServedFile> file, String problem) {
-    }
-
-    private static Optional<ServedSnapshot> readQuietly(Path file) {
-        try {
-            return MetaFile.read(file);
-        } catch (RuntimeException e) {
-            LOG.warn("ignoring an unreadable meta file: {}", e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    private static boolean matches(ServedSnapshot s, String hash, long size) {
-        return s.meta().hash().equals(hash) && s.meta().size() == size;
     }
 
     private void removeStaleTemps() throws IOException {
