@@ -17,8 +17,6 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -65,6 +63,7 @@ public final class Publisher implements AutoCloseable {
 
     private final Path source;
     private final Path savePath;
+    private final SavePath files;
     private final Path nextPath;
     private final SnapshotMaker maker;
     private final Builder config;
@@ -88,10 +87,11 @@ public final class Publisher implements AutoCloseable {
         this.config = b;
         this.source = b.source;
         this.savePath = b.savePath;
-        this.nextPath = savePath.resolveSibling(savePath.getFileName() + ".next");
+        this.files = new SavePath(savePath);
+        this.nextPath = files.next();
         this.maker = maker;
         this.transport = b.transport != null ? b.transport : Transports.preferred();
-        this.store = new PublishedMetaStore(savePath, b.clock);
+        this.store = new PublishedMetaStore(files, PublishedMetaStore.Origin.of(source, b.spec), b.clock);
         this.metrics = b.meterRegistry == null ? PublisherMetrics.NONE : new MicrometerPublisherMetrics(b.meterRegistry);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dbsync-publisher-timer");
@@ -114,7 +114,8 @@ public final class Publisher implements AutoCloseable {
      * @param source the back-office database file (read-only access is enough)
      * @param spec what to publish
      * @param savePath where the latest snapshot is kept (the "save chaude"); its meta is kept
-     *     beside it in {@code <savePath>.meta.json}
+     *     beside it in {@code <savePath>.meta.json}. Never the source (checked at start); a file
+     *     already there is replaced only if a publisher wrote it (its meta lies beside it)
      * @return the builder
      */
     public static Builder builder(Path source, FilterSpec spec, Path savePath) {
@@ -124,11 +125,22 @@ public final class Publisher implements AutoCloseable {
     /**
      * Restores the last snapshot from the save path, then starts watching and delivering: a
      * first snapshot is produced at once, so a new front office gets data without waiting for
-     * a back-office write. Idempotent.
+     * a back-office write. A kept snapshot produced with another filter spec or from another
+     * source (or whose meta does not say, written by an older dbsync) is never delivered: it
+     * is removed, and the first snapshot delivered is one of the current spec. Idempotent.
+     *
+     * <p>The publisher writes nothing it does not own: a save path that is the source is
+     * refused before anything is created, and a file at the save path is replaced only if a
+     * publisher wrote it.
      *
      * @throws DbsyncException if the save path's directory cannot be used
-     * @throws DatabaseFileException ({@code IN_USE}) if another publisher or a subscriber, in this
-     *     process or another, uses the save path (its lock file {@code <savePath>.lock} is held)
+     * @throws DatabaseFileException ({@code IS_SOURCE}) if the save path, or a file the
+     *     publisher writes beside it, is the source database or one of its {@code -wal},
+     *     {@code -shm}, {@code -journal} files (by path, symbolic or hard link); ({@code IN_USE})
+     *     if another publisher or a subscriber, in this process or another, uses the save path
+     *     (its lock file {@code <savePath>.lock} is held); ({@code NOT_OURS}) if a file is at the
+     *     save path with no meta of a publisher beside it ({@code <savePath>.meta.json}): it is
+     *     left untouched
      * @throws IllegalStateException if the publisher was closed
      */
     public void start() {
@@ -139,13 +151,24 @@ public final class Publisher implements AutoCloseable {
             if (started) {
                 return;
             }
-            saveLock = DatabaseLock.acquire(savePath, "publisher");
+            files.refuseSource(source); // before the lock file is created beside it
+            DatabaseLock held = DatabaseLock.acquire(savePath, "publisher");
+            try {
+                files.refuseForeign(store.hasMeta()); // under the lock: nobody else writes there now
+            } catch (RuntimeException e) {
+                held.close();
+                throw e;
+            }
+            saveLock = held;
             started = true;
         }
         removeLeftovers();
-        Optional<SnapshotMeta> restored = store.load();
-        if (restored.isPresent()) {
-            last = restored.get();
+        Optional<PublishedMetaStore.Kept> kept = store.load();
+        Optional<String> stale = kept.flatMap(k -> k.staleFor(store.origin()));
+        if (stale.isPresent()) {
+            discard(kept.get().meta(), stale.get());
+        } else if (kept.isPresent()) {
+            last = kept.get().meta();
             scheduler.publish(PublishedSnapshot.open(savePath, last, sequence++));
             LOG.info("restored snapshot version {} ({}) from {}", last.version(), last.shortHash(), savePath);
         }
@@ -153,13 +176,25 @@ public final class Publisher implements AutoCloseable {
         watcher.start();
     }
 
-    private void removeLeftovers() {
-        Path dir = savePath.toAbsolutePath().getParent();
+    /**
+     * Removes a kept snapshot that is not what the publisher publishes now (its meta stays, so
+     * versions keep increasing); the first production replaces it.
+     */
+    private void discard(SnapshotMeta meta, String why) {
+        LOG.warn("not delivering the snapshot version {} ({}) kept at {}: {}; removed it, front offices get a "
+                + "snapshot of the current filter once it is produced", meta.version(), meta.shortHash(), savePath, why);
         try {
-            Files.createDirectories(dir);
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, savePath.getFileName() + ".next*")) {
-                for (Path f : files) {
-                    Files.deleteIfExists(f);
+            Files.deleteIfExists(savePath);
+        } catch (IOException e) {
+            throw new DbsyncException("cannot remove the stale snapshot " + savePath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void removeLeftovers() {
+        try {
+            Files.createDirectories(savePath.toAbsolutePath().getParent());
+            for (Path f : files.leftovers()) {
+                if (Files.deleteIfExists(f)) {
                     LOG.info("removed leftover {}", f);
                 }
             }
