@@ -384,17 +384,21 @@ public final class Publisher implements AutoCloseable {
      */
     @Override
     public void close() {
+        boolean ownsSavePath;
         synchronized (lock) {
             if (closed) {
                 return;
             }
             closed = true;
+            ownsSavePath = saveLock != null; // a refused or never started publisher removes nothing
         }
         watcher.close();
         scheduler.close();
         timer.shutdownNow();
         try {
-            Files.deleteIfExists(nextPath);
+            if (ownsSavePath) {
+                Files.deleteIfExists(nextPath);
+            }
         } catch (IOException e) {
             LOG.debug("cannot remove {}", nextPath, e);
         }
