@@ -41,7 +41,8 @@ import java.util.Optional;
  * which {@link #load()} then commits.
  *
  * <p>The persisted form is the wire meta's JSON plus {@code spec_sha256} and {@code source};
- * a meta written before those fields existed reads with no origin.
+ * a meta written before those fields existed reads with no origin. A subscriber's meta (it has
+ * {@code swapped_at}) is not read as one of the publisher's.
  */
 final class PublishedMetaStore {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -150,9 +151,10 @@ final class PublishedMetaStore {
     }
 
     /**
-     * @return whether a committed or pending meta of the publisher's lies beside the save path:
-     *     a file there was written by a publisher (the pending meta is written before the file
-     *     is renamed in)
+     * @return whether a committed or pending meta of a publisher lies beside the save path: a
+     *     file there was written by a publisher (the pending meta is written before the file is
+     *     renamed in). A subscriber's meta (with {@code swapped_at}) is not one: its file is a
+     *     front office's database
      */
     boolean hasMeta() {
         return read(metaPath).isPresent() || read(pendingPath).isPresent();
@@ -168,10 +170,28 @@ final class PublishedMetaStore {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         try {
-            return Optional.of(new Kept(MetaJson.decode(json, 0), origin(json)));
+            SnapshotMeta meta = MetaJson.decode(json, 0);
+            return subscribers(json) ? Optional.empty() : Optional.of(new Kept(meta, origin(json)));
         } catch (ProtocolException e) {
             return Optional.empty();
         }
+    }
+
+    /** @return whether a meta is a subscriber's (it has {@code swapped_at}): its file is a front office's */
+    private static boolean subscribers(byte[] json) {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                if (p.currentName().equals("swapped_at")) {
+                    return true;
+                }
+                p.nextToken();
+                p.skipChildren();
+            }
+        } catch (IOException e) {
+            return false; // MetaJson.decode read it: cannot happen
+        }
+        return false;
     }
 
     /** The origin fields of a persisted meta; empty when either is missing or not a string. */

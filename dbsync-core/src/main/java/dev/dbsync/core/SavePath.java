@@ -102,8 +102,9 @@ final class SavePath {
     void refuseForeign(boolean hasMetaOfOurs) {
         if (!hasMetaOfOurs && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new DatabaseFileException(file, DatabaseFileException.Problem.NOT_OURS, file + " exists but was not "
-                    + "written by a dbsync publisher (there is no " + meta().getFileName() + " beside it); it is left "
-                    + "as it is. Delete or move it, or give the publisher another save path (--save).", null);
+                    + "written by a dbsync publisher (there is no publisher's " + meta().getFileName()
+                    + " beside it); it is left as it is. Delete or move it, or give the publisher another save path "
+                    + "(--save).", null);
         }
     }
 

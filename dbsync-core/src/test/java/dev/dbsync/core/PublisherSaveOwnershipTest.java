@@ -6,10 +6,12 @@ import dev.dbsync.api.SnapshotMeta;
 import dev.dbsync.api.TargetProvider;
 import dev.dbsync.api.tls.TlsSettings;
 import dev.dbsync.testkit.TcpTlsTransport;
+import dev.dbsync.testkit.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The publisher never writes a file it does not own (red team: {@code publish --save} replaced
  * the back-office database, or somebody else's database, with a filtered snapshot): a save path
  * that is the source, by any name, is refused before anything is written; so is a file at the
- * save path that no publisher wrote; a save path the publisher wrote is reused.
+ * save path that no publisher wrote (a front office's database included); a save path the
+ * publisher wrote is reused.
  */
 @Timeout(60)
 class PublisherSaveOwnershipTest {
@@ -100,7 +103,16 @@ class PublisherSaveOwnershipTest {
         Path foreign = dir.resolve("foreign.db");
         sql(foreign, "CREATE TABLE other(x); INSERT INTO other VALUES ('someone elses');");
         Path text = Files.writeString(dir.resolve("notes.db"), "not a database\n");
-        for (Path save : List.of(foreign, text)) {
+        Path frontOffice = dir.resolve("fo.db");
+        sql(frontOffice, "CREATE TABLE served(x);");
+        TestPki pki = TestPki.create(dir.resolve("pki"), "ca");
+        TestPki.Issued fo = pki.server("fo");
+        // a stopped front office's database: its meta beside it is a subscriber's, not a publisher's
+        Subscriber.builder().dbPath(frontOffice).adoptExisting(true).listen(new InetSocketAddress("127.0.0.1", 0))
+                .tls(TlsSettings.server(fo.certFile(), fo.keyFile())).transport(new TcpTlsTransport()).minFreeSpace(0)
+                .build().start().close();
+        assertThat(Path.of(frontOffice + ".meta.json")).exists();
+        for (Path save : List.of(foreign, text, frontOffice)) {
             String hash = Snapshots.sha256(save);
             try (Publisher p = publisher(source, save)) {
                 assertThatThrownBy(p::start).as("save path %s", save).isInstanceOfSatisfying(DatabaseFileException.class,
@@ -112,7 +124,8 @@ class PublisherSaveOwnershipTest {
                         });
             }
             assertThat(Snapshots.sha256(save)).as("%s, byte for byte", save).isEqualTo(hash);
-            assertThat(Path.of(save + ".meta.json")).doesNotExist();
+            assertThat(Path.of(save + ".meta.json")).as("no meta written").matches(
+                    m -> save.equals(frontOffice) ? Files.exists(m) : Files.notExists(m));
             assertThat(Path.of(save + ".meta.pending.json")).doesNotExist();
         }
         assertThat(tables(foreign)).containsExactly("other");
