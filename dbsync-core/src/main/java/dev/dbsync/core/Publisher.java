@@ -152,6 +152,7 @@ public final class Publisher implements AutoCloseable {
                 return;
             }
             files.refuseSource(source); // before the lock file is created beside it
+            files.refuseForeign(store.hasMeta()); // nor beside somebody else's file
             DatabaseLock held = DatabaseLock.acquire(savePath, "publisher");
             try {
                 files.refuseForeign(store.hasMeta()); // under the lock: nobody else writes there now

@@ -127,6 +127,8 @@ class PublisherSaveOwnershipTest {
             assertThat(Path.of(save + ".meta.json")).as("no meta written").matches(
                     m -> save.equals(frontOffice) ? Files.exists(m) : Files.notExists(m));
             assertThat(Path.of(save + ".meta.pending.json")).doesNotExist();
+            assertThat(Path.of(save + ".lock")).as("no lock file beside somebody else's file").matches(
+                    m -> save.equals(frontOffice) ? Files.exists(m) : Files.notExists(m));
         }
         assertThat(tables(foreign)).containsExactly("other");
         // the refused publisher released the save path's lock: another one can take it
