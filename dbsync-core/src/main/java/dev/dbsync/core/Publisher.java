@@ -163,11 +163,11 @@ public final class Publisher implements AutoCloseable {
             saveLock = held;
             started = true;
         }
-        removeLeftovers();
+        files.removeLeftovers();
         Optional<PublishedMetaStore.Kept> kept = store.load();
         Optional<String> stale = kept.flatMap(k -> k.staleFor(store.origin()));
         if (stale.isPresent()) {
-            discard(kept.get().meta(), stale.get());
+            files.discard(kept.get().meta(), stale.get());
         } else if (kept.isPresent()) {
             last = kept.get().meta();
             scheduler.publish(PublishedSnapshot.open(savePath, last, sequence++));
@@ -175,33 +175,6 @@ public final class Publisher implements AutoCloseable {
         }
         scheduler.start();
         watcher.start();
-    }
-
-    /**
-     * Removes a kept snapshot that is not what the publisher publishes now (its meta stays, so
-     * versions keep increasing); the first production replaces it.
-     */
-    private void discard(SnapshotMeta meta, String why) {
-        LOG.warn("not delivering the snapshot version {} ({}) kept at {}: {}; removed it, front offices get a "
-                + "snapshot of the current filter once it is produced", meta.version(), meta.shortHash(), savePath, why);
-        try {
-            Files.deleteIfExists(savePath);
-        } catch (IOException e) {
-            throw new DbsyncException("cannot remove the stale snapshot " + savePath + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void removeLeftovers() {
-        try {
-            Files.createDirectories(savePath.toAbsolutePath().getParent());
-            for (Path f : files.leftovers()) {
-                if (Files.deleteIfExists(f)) {
-                    LOG.info("removed leftover {}", f);
-                }
-            }
-        } catch (IOException e) {
-            throw new DbsyncException("cannot use the directory of the save path " + savePath + ": " + e.getMessage(), e);
-        }
     }
 
     /** One round: produce, compare, and publish when the content changed. Runs on the watcher thread. */

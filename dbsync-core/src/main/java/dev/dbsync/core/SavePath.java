@@ -1,7 +1,11 @@
 package dev.dbsync.core;
 
 import dev.dbsync.api.DatabaseFileException;
+import dev.dbsync.api.DbsyncException;
+import dev.dbsync.api.SnapshotMeta;
 import dev.dbsync.core.internal.subscriber.DatabaseLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,9 +19,12 @@ import java.util.List;
  * that keep it from writing a file it does not own: none of them may be the source database
  * (or a side file of it), and a file already at the save path is replaced only when a meta of
  * the publisher's lies beside it (another program wrote it otherwise). Both are checked at
- * start, before anything is written.
+ * start, before anything is written. It also removes, at start, what a crashed production left
+ * and a kept snapshot that is not to be delivered.
  */
 final class SavePath {
+    /** The publisher's logger: what happens to the save path is the publisher's doing. */
+    private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
     /** SQLite's side files of a database, by suffix. */
     private static final List<String> SIDE_FILES = List.of("-wal", "-shm", "-journal");
 
@@ -105,6 +112,43 @@ final class SavePath {
                     + "written by a dbsync publisher (there is no publisher's " + meta().getFileName()
                     + " beside it); it is left as it is. Delete or move it, or give the publisher another save path "
                     + "(--save).", null);
+        }
+    }
+
+    /**
+     * Removes what a crashed production left (the next file and its side files), creating the
+     * save path's directory if needed.
+     *
+     * @throws DbsyncException if the directory cannot be used
+     */
+    void removeLeftovers() {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            for (Path f : leftovers()) {
+                if (Files.deleteIfExists(f)) {
+                    LOG.info("removed leftover {}", f);
+                }
+            }
+        } catch (IOException e) {
+            throw new DbsyncException("cannot use the directory of the save path " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes a kept snapshot that is not what the publisher publishes now, saying why once; its
+     * meta stays, so versions keep increasing, and the first production replaces it.
+     *
+     * @param meta the kept snapshot's meta
+     * @param why why it is not delivered
+     * @throws DbsyncException if it cannot be removed
+     */
+    void discard(SnapshotMeta meta, String why) {
+        LOG.warn("not delivering the snapshot version {} ({}) kept at {}: {}; removed it, front offices get a "
+                + "snapshot of the current filter once it is produced", meta.version(), meta.shortHash(), file, why);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new DbsyncException("cannot remove the stale snapshot " + file + ": " + e.getMessage(), e);
         }
     }
 
