@@ -152,7 +152,9 @@ public final class Publisher implements AutoCloseable {
                 return;
             }
             files.refuseSource(source); // before the lock file is created beside it
-            files.refuseForeign(store.hasMeta()); // nor beside somebody else's file
+            if (Files.notExists(DatabaseLock.lockFileOf(savePath))) {
+                files.refuseForeign(store.hasMeta()); // nor beside somebody else's file; a held lock says IN_USE
+            }
             DatabaseLock held = DatabaseLock.acquire(savePath, "publisher");
             try {
                 files.refuseForeign(store.hasMeta()); // under the lock: nobody else writes there now
