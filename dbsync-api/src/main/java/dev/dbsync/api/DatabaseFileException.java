@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * A subscriber or publisher refused to use a database file at start, leaving it untouched:
- * the file is not one dbsync wrote (no meta, or a meta that does not match it), is not a SQLite database, cannot be adopted, or is already
- * in use by another subscriber or publisher. The message names the file and what to do; the
+ * the file is not one dbsync wrote (no meta, or a meta that does not match it), is not a SQLite
+ * database, cannot be adopted, is already in use by another subscriber or publisher, or is the
+ * publisher's own source. The message names the file and what to do; the
  * file and the problem are available as data. Retrying does not help until the operator acts.
  */
 public class DatabaseFileException extends DbsyncException {
@@ -32,7 +33,13 @@ public class DatabaseFileException extends DbsyncException {
         /** A database asked to be adopted fails {@code PRAGMA quick_check}. */
         CORRUPT,
         /** Another subscriber or publisher (in this process or another) holds the file's lock. */
-        IN_USE
+        IN_USE,
+        /**
+         * A publisher's save path (or a file it writes beside it) is its source database, one of
+         * the source's {@code -wal}, {@code -shm} or {@code -journal} files, or the same file
+         * under another name (a hard or symbolic link): writing it would destroy the source.
+         */
+        IS_SOURCE
     }
 
     private final transient Path file;

@@ -54,7 +54,9 @@ final class PublishCommand implements Callable<Integer> {
     }
 
     @Option(names = "--save", paramLabel = "PATH",
-            description = "Where the latest snapshot is kept (default: <SRC without .db>.public.db beside SRC).")
+            description = "Where the latest snapshot is kept (default: <SRC without .db>.public.db beside SRC). "
+                    + "Never SRC itself; an existing file there is replaced only if a publisher wrote it "
+                    + "(PATH.meta.json beside it), else refused: delete or move it.")
     Path save;
 
     @ArgGroup(exclusive = true, multiplicity = "1")

@@ -21,15 +21,4 @@ final class FilteredSnapshots {
         SnapshotProducer producer = SnapshotProducer.builder(source).clock(clock).durable(false).build();
         return (destination, version) -> producer.produce(destination, spec, version).meta();
     }
-
-    /**
-     * Refuses a save path that would overwrite the source, as the producer refuses such a
-     * destination ({@link SnapshotProducer#checkDestination(Path)}): the save path and the
-     * {@code .next} file the publisher produces into beside it.
-     */
-    static void checkOutputs(Path source, Path savePath) {
-        SnapshotProducer producer = SnapshotProducer.builder(source).build();
-        producer.checkDestination(savePath);
-        producer.checkDestination(savePath.resolveSibling(savePath.getFileName() + ".next"));
-    }
 }

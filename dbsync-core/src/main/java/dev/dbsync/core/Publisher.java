@@ -17,8 +17,6 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -66,6 +64,7 @@ public final class Publisher implements AutoCloseable {
 
     private final Path source;
     private final Path savePath;
+    private final SavePath files;
     private final Path nextPath;
     private final SnapshotMaker maker;
     private final Builder config;
@@ -89,10 +88,11 @@ public final class Publisher implements AutoCloseable {
         this.config = b;
         this.source = b.source;
         this.savePath = b.savePath;
-        this.nextPath = savePath.resolveSibling(savePath.getFileName() + ".next");
+        this.files = new SavePath(savePath);
+        this.nextPath = files.next();
         this.maker = maker;
         this.transport = b.transport != null ? b.transport : Transports.preferred();
-        this.store = new PublishedMetaStore(savePath, b.clock);
+        this.store = new PublishedMetaStore(files, PublishedMetaStore.Origin.of(source, b.spec), b.clock);
         this.metrics = b.meterRegistry == null ? PublisherMetrics.NONE : new MicrometerPublisherMetrics(b.meterRegistry);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dbsync-publisher-timer");
@@ -115,7 +115,8 @@ public final class Publisher implements AutoCloseable {
      * @param source the back-office database file (read-only access is enough)
      * @param spec what to publish
      * @param savePath where the latest snapshot is kept (the "save chaude"); its meta is kept
-     *     beside it in {@code <savePath>.meta.json}
+     *     beside it in {@code <savePath>.meta.json}. Never the source (checked at start); a file
+     *     already there is replaced only if a publisher wrote it (its meta lies beside it)
      * @return the builder
      */
     public static Builder builder(Path source, FilterSpec spec, Path savePath) {
@@ -125,11 +126,22 @@ public final class Publisher implements AutoCloseable {
     /**
      * Restores the last snapshot from the save path, then starts watching and delivering: a
      * first snapshot is produced at once, so a new front office gets data without waiting for
-     * a back-office write. Idempotent.
+     * a back-office write. A kept snapshot produced with another filter spec or from another
+     * source (or whose meta does not say, written by an older dbsync) is never delivered: it
+     * is removed, and the first snapshot delivered is one of the current spec. Idempotent.
+     *
+     * <p>The publisher writes nothing it does not own: a save path that is the source is
+     * refused before anything is created, and a file at the save path is replaced only if a
+     * publisher wrote it.
      *
      * @throws DbsyncException if the save path's directory cannot be used
-     * @throws DatabaseFileException ({@code IN_USE}) if another publisher or a subscriber, in this
-     *     process or another, uses the save path (its lock file {@code <savePath>.lock} is held)
+     * @throws DatabaseFileException ({@code IS_SOURCE}) if the save path, or a file the
+     *     publisher writes beside it, is the source database or one of its {@code -wal},
+     *     {@code -shm}, {@code -journal} files (by path, symbolic or hard link); ({@code IN_USE})
+     *     if another publisher or a subscriber, in this process or another, uses the save path
+     *     (its lock file {@code <savePath>.lock} is held); ({@code NOT_OURS}) if a file is at the
+     *     save path with no meta of a publisher beside it ({@code <savePath>.meta.json}): it is
+     *     left untouched
      * @throws IllegalStateException if the publisher was closed
      */
     public void start() {
@@ -140,33 +152,32 @@ public final class Publisher implements AutoCloseable {
             if (started) {
                 return;
             }
-            saveLock = DatabaseLock.acquire(savePath, "publisher");
+            files.refuseSource(source); // before the lock file is created beside it
+            if (Files.notExists(DatabaseLock.lockFileOf(savePath))) {
+                files.refuseForeign(store.hasMeta()); // nor beside somebody else's file; a held lock says IN_USE
+            }
+            DatabaseLock held = DatabaseLock.acquire(savePath, "publisher");
+            try {
+                files.refuseForeign(store.hasMeta()); // under the lock: nobody else writes there now
+            } catch (RuntimeException e) {
+                held.close();
+                throw e;
+            }
+            saveLock = held;
             started = true;
         }
-        removeLeftovers();
-        Optional<SnapshotMeta> restored = store.load();
-        if (restored.isPresent()) {
-            last = restored.get();
+        files.removeLeftovers();
+        Optional<PublishedMetaStore.Kept> kept = store.load();
+        Optional<String> stale = kept.flatMap(k -> k.staleFor(store.origin()));
+        if (stale.isPresent()) {
+            files.discard(kept.get().meta(), stale.get());
+        } else if (kept.isPresent()) {
+            last = kept.get().meta();
             scheduler.publish(PublishedSnapshot.open(savePath, last, sequence++));
             LOG.info("restored snapshot version {} ({}) from {}", last.version(), last.shortHash(), savePath);
         }
         scheduler.start();
         watcher.start();
-    }
-
-    private void removeLeftovers() {
-        Path dir = savePath.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(dir);
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, savePath.getFileName() + ".next*")) {
-                for (Path f : files) {
-                    Files.deleteIfExists(f);
-                    LOG.info("removed leftover {}", f);
-                }
-            }
-        } catch (IOException e) {
-            throw new DbsyncException("cannot use the directory of the save path " + savePath + ": " + e.getMessage(), e);
-        }
     }
 
     /** One round: produce, compare, and publish when the content changed. Runs on the watcher thread. */
@@ -356,17 +367,21 @@ public final class Publisher implements AutoCloseable {
      */
     @Override
     public void close() {
+        boolean ownsSavePath;
         synchronized (lock) {
             if (closed) {
                 return;
             }
             closed = true;
+            ownsSavePath = saveLock != null; // a refused or never started publisher removes nothing
         }
         watcher.close();
         scheduler.close();
         timer.shutdownNow();
         try {
-            Files.deleteIfExists(nextPath);
+            if (ownsSavePath) {
+                Files.deleteIfExists(nextPath);
+            }
         } catch (IOException e) {
             LOG.debug("cannot remove {}", nextPath, e);
         }
@@ -527,7 +542,6 @@ public final class Publisher implements AutoCloseable {
             if (debounce.isNegative()) {
                 throw new IllegalArgumentException("debounce must not be negative, got " + debounce);
             }
-            FilteredSnapshots.checkOutputs(source, savePath);
             SnapshotMaker m = maker != null ? maker : FilteredSnapshots.maker(source, spec, clock);
             return new Publisher(this, m);
         }

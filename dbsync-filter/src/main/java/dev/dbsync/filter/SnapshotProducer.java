@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -175,14 +176,11 @@ public final class SnapshotProducer {
      */
     public void checkDestination(Path destination) {
         Objects.requireNonNull(destination, "destination");
-        for (String side : new String[] {"", "-wal", "-shm", "-journal"}) {
-            Path file = source.resolveSibling(source.getFileName() + side);
-            if (SnapshotFile.sameFile(file, destination)) {
-                throw new DbsyncException("the output " + destination.toAbsolutePath() + " is "
-                        + (side.isEmpty() ? "the source database " + source : "the " + side.substring(1)
-                        + " file of the source database " + source) + ": writing it would destroy the source;"
-                        + " choose another output path");
-            }
+        Optional<Path> file = SourceFiles.named(source, destination);
+        if (file.isPresent()) {
+            throw new DbsyncException("the output " + destination.toAbsolutePath() + " is "
+                    + SourceFiles.describe(source, file.get()) + ": writing it would destroy the source;"
+                    + " choose another output path");
         }
     }
 

@@ -152,36 +152,6 @@ public final class SnapshotFile {
         }
     }
 
-    /**
-     * @param a a path
-     * @param b another path
-     * @return true when both name the same file: equal once absolute and normalized, equal
-     *     once their directories' symbolic links are resolved, or (when both exist) the same
-     *     file to the file system, hard links included
-     */
-    public static boolean sameFile(Path a, Path b) {
-        Path na = a.toAbsolutePath().normalize();
-        Path nb = b.toAbsolutePath().normalize();
-        if (na.equals(nb) || real(na).equals(real(nb))) {
-            return true;
-        }
-        try {
-            return Files.exists(na) && Files.exists(nb) && Files.isSameFile(na, nb);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** The path with its symbolic links resolved as far as they exist (the file itself may not). */
-    private static Path real(Path p) {
-        try {
-            return p.toRealPath();
-        } catch (IOException e) {
-            Path parent = p.getParent();
-            return parent == null || p.getFileName() == null ? p : real(parent).resolve(p.getFileName());
-        }
-    }
-
     private static String glob(String literal) {
         StringBuilder b = new StringBuilder();
         for (char c : literal.toCharArray()) {

@@ -184,7 +184,13 @@ class CrashLoopIT {
         SnapshotFiles.create(next, 2, 64 * 1024);
         SnapshotMeta renamed = new SnapshotMeta(first.version() + 1, SnapshotFiles.sha256(next), Files.size(next),
                 first.timestamp(), false);
-        Files.writeString(save.resolveSibling("public.db.meta.pending.json"), HostileClient.metaJson(renamed));
+        // the pending meta records what the snapshot was produced from, as the committed one does
+        String committed = Files.readString(save.resolveSibling("public.db.meta.json"));
+        java.util.regex.Matcher origin = java.util.regex.Pattern.compile(",\"spec_sha256\":.*(?=})").matcher(committed);
+        assertThat(origin.find()).as("the committed meta records its origin: %s", committed).isTrue();
+        String pending = HostileClient.metaJson(renamed);
+        Files.writeString(save.resolveSibling("public.db.meta.pending.json"),
+                pending.substring(0, pending.length() - 1) + origin.group() + "}");
         Files.copy(next, save, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.delete(source); // nothing can be produced: only what is on disk can be delivered
         try (dev.dbsync.core.Subscriber s = dev.dbsync.core.Subscriber.builder().dbPath(dir.resolve("fo").resolve("p.db"))
