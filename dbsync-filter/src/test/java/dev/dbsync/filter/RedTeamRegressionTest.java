@@ -66,6 +66,36 @@ class RedTeamRegressionTest {
         assertThat(bytes).doesNotContain("MkExtra1").doesNotContain("MkOverflow3").doesNotContain("MkExtra4");
     }
 
+    /**
+     * Round 2: an index whose CREATE INDEX text was edited (its b-tree still holds another
+     * column) made SQLite answer the WHERE clause, and on WITHOUT ROWID tables the listed
+     * columns, from the index: withheld rows and blanked values were published.
+     */
+    @Test
+    void rowsAndValuesComeFromTheTableNeverFromAnIndexThatDoesNotMatchIt() throws Exception {
+        Path source = dir.resolve("src.db");
+        exec(source,
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, vis, body, x)",
+                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9)"
+                        + " INSERT INTO t SELECT i, CASE WHEN i < 5 THEN 'public' ELSE 'private' END,"
+                        + " CASE WHEN i < 5 THEN 'pub' || i ELSE 'MkStaleRow' || i END, 'public' FROM n",
+                "CREATE INDEX ix ON t(x)",
+                "CREATE TABLE w (k TEXT PRIMARY KEY, a, s) WITHOUT ROWID",
+                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 4)"
+                        + " INSERT INTO w SELECT 'k' || i, 'pa' || i, 'MkStaleBlank' || i FROM n",
+                "CREATE INDEX wix ON w(s)",
+                "PRAGMA writable_schema = ON",
+                "UPDATE sqlite_schema SET sql = 'CREATE INDEX ix ON t(vis)' WHERE name = 'ix'",
+                "UPDATE sqlite_schema SET sql = 'CREATE INDEX wix ON w(a)' WHERE name = 'wix'");
+
+        Path out = produce(source, FilterSpec.builder().filteredTable("t", "vis = 'public'")
+                .partialTable("w", PartialTable.of("k", "a")).build());
+
+        assertThat(column(out, "SELECT body FROM t ORDER BY id")).containsExactly("pub0", "pub1", "pub2", "pub3", "pub4");
+        assertThat(column(out, "SELECT a FROM w ORDER BY k")).containsExactly("pa0", "pa1", "pa2", "pa3", "pa4");
+        assertThat(RawBytes.of(out)).doesNotContain("MkStaleRow").doesNotContain("MkStaleBlank");
+    }
+
     @Test
     void refusesAnOutputThatIsTheSourceOrOneOfItsFiles() throws Exception {
         Path source = dir.resolve("src.db");

@@ -137,7 +137,7 @@ public final class SnapshotWriter {
             String alias = info.rowidAlias().orElse(null);
             s.execute(t.ddl());
             List<String> extra = new ArrayList<>();
-            String order = "";
+            String order = info.withoutRowid() ? TableReads.primaryKeyOrder(info) : "";
             if (!info.withoutRowid()) {
                 Optional<String> rowid = rowidName(info);
                 if (rowid.isPresent()) {
@@ -147,7 +147,9 @@ public final class SnapshotWriter {
                     }
                 }
             }
-            s.execute(insertSelect(t, extra, order));
+            String insert = insertSelect(t, extra, order);
+            TableReads.checkPlan(dest, info.name(), insert);
+            s.execute(insert);
             TableCounts r = report(s, t);
             createIndexes(s, t);
             return r;
@@ -166,7 +168,7 @@ public final class SnapshotWriter {
             targets.add(q(c.name()));
             values.add(blanked ? blankedValue(info, c) : q(c.name()));
         }
-        String from = SRC + "." + q(info.name()) + (info.withoutRowid() ? " NOT INDEXED" : "");
+        String from = info.virtual() ? SRC + "." + q(info.name()) : TableReads.from(SRC, info);
         return "INSERT INTO main." + q(info.name()) + "(" + String.join(", ", targets) + ") SELECT "
                 + String.join(", ", values) + " FROM " + from
                 + t.where().map(w -> " WHERE (" + w + ")").orElse("") + (order.isEmpty() ? "" : " " + order);
@@ -221,7 +223,8 @@ public final class SnapshotWriter {
         long published = longOf(s, "SELECT changes()");
         long withheld = 0;
         if (t.category() != Category.FULL) {
-            withheld = longOf(s, "SELECT count(*) FROM " + SRC + "." + q(t.info().name())) - published;
+            withheld = longOf(s, "SELECT count(*) FROM " + (t.info().virtual() ? SRC + "." + q(t.info().name())
+                    : TableReads.from(SRC, t.info()))) - published;
         }
         return new TableCounts(t.info().name(), published, withheld);
     }
