@@ -3,6 +3,7 @@ package dev.dbsync.filter;
 import static dev.dbsync.filter.SqliteFiles.column;
 import static dev.dbsync.filter.SqliteFiles.exec;
 import static dev.dbsync.filter.SqliteFiles.rows;
+import static dev.dbsync.filter.SqliteFiles.schemaText;
 import static dev.dbsync.filter.SqliteFiles.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,14 +29,7 @@ class RedTeamRegressionTest {
     Path dir;
 
     private Path produce(Path source, FilterSpec spec) {
-        Path out = dir.resolve("out.db");
-        SnapshotProducer.builder(source).integrityCheck(true).build().produce(out, spec, 1);
-        return out;
-    }
-
-    private static String schemaText(Path db) throws Exception {
-        return String.join("\n", column(db, "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL").stream()
-                .map(Object::toString).toList());
+        return SqliteFiles.produce(dir, source, spec);
     }
 
     @Test

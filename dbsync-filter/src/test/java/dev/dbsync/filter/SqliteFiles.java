@@ -49,4 +49,17 @@ final class SqliteFiles {
     static List<Object> column(Path db, String query) throws SQLException {
         return rows(db, query).stream().map(r -> r.get(0)).toList();
     }
+
+    /** @return every CREATE statement of the database, one per line */
+    static String schemaText(Path db) throws SQLException {
+        return String.join("\n", column(db, "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL").stream()
+                .map(Object::toString).toList());
+    }
+
+    /** Produces {@code dir/out.db} from the source with an integrity check, as version 1. */
+    static Path produce(Path dir, Path source, dev.dbsync.api.FilterSpec spec) {
+        Path out = dir.resolve("out.db");
+        SnapshotProducer.builder(source).integrityCheck(true).build().produce(out, spec, 1);
+        return out;
+    }
 }

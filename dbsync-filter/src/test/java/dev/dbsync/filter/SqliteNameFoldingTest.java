@@ -29,9 +29,7 @@ class SqliteNameFoldingTest {
     Path dir;
 
     private Path produce(Path source, FilterSpec spec) {
-        Path out = dir.resolve("out.db");
-        SnapshotProducer.builder(source).integrityCheck(true).build().produce(out, spec, 1);
-        return out;
+        return SqliteFiles.produce(dir, source, spec);
     }
 
     private static String q(String name) {
