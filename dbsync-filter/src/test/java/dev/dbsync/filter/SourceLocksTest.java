@@ -7,15 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbsync.api.DbsyncException;
 import dev.dbsync.api.FilterSpec;
+import dev.dbsync.testkit.ForeignProgram;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,15 +86,8 @@ class SourceLocksTest {
                 .toList();
     }
 
-    private static void sqlite3(Path db, String sql) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("/usr/bin/sqlite3", "-batch", "-bail", db.toString(), sql)
-                .redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            throw new AssertionError("sqlite3 did not exit within 30 s");
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as("sqlite3 exit status, output: %s", output).isZero();
+    private static void sqlite3(Path db, String sql) {
+        ForeignProgram.onPath("sqlite3").orElseThrow(() -> new AssertionError("no sqlite3 on the PATH"))
+                .sqlite3(db, sql);
     }
 }
